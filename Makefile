@@ -1,0 +1,37 @@
+# The two commands: `make demo` and `make test`. Each installs what is missing
+# (scripts/setup.sh), configures, builds, and runs.
+.PHONY: all setup build demo test test-asan test-tsan bench format clean
+
+all: build
+
+setup:
+	@scripts/setup.sh
+
+build: setup
+	cmake --preset default
+	cmake --build --preset default
+
+demo: build
+	./build/default/examples/futures_and_clock
+
+test: build
+	ctest --preset default
+
+test-asan: setup
+	cmake --preset asan
+	cmake --build --preset asan
+	ctest --preset asan
+
+test-tsan: setup
+	cmake --preset tsan
+	cmake --build --preset tsan
+	ctest --preset tsan
+
+bench: build
+	./build/default/bench/procession-bench
+
+format:
+	find include src tests examples bench -name '*.[ch]pp' | xargs clang-format -i
+
+clean:
+	rm -rf build

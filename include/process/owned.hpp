@@ -1,0 +1,57 @@
+// Owned<T>: a pointer to an object that the holder owns. As in libprocess it
+// is copyable (copies share the object); it is a std::shared_ptr with the
+// names libprocess code uses: share() and release().
+#pragma once
+
+#include <memory>
+#include <utility>
+
+#include <glog/logging.h>
+
+namespace process {
+
+template <typename T>
+class Owned : public std::shared_ptr<T> {
+ public:
+  Owned() = default;
+  explicit Owned(T* object)
+      : std::shared_ptr<T>(object, ReleasableDelete{}) {}
+  template <typename U>
+  Owned(const Owned<U>& other)  // NOLINT(google-explicit-constructor)
+      : std::shared_ptr<T>(other) {}
+
+  // The object, now shared: the caller holds a std::shared_ptr to it and this
+  // Owned is empty.
+  std::shared_ptr<T> share() {
+    std::shared_ptr<T> shared(std::move(*this));
+    return shared;
+  }
+
+  // Gives the object up: the caller must delete it. Only allowed when no
+  // other Owned shares the object.
+  T* release() {
+    if (this->get() == nullptr) {
+      return nullptr;
+    }
+    CHECK_EQ(this->use_count(), 1) << "Owned::release() of a shared object";
+    auto* deleter = std::get_deleter<ReleasableDelete>(*this);
+    CHECK(deleter != nullptr) << "Owned::release() of an object it did not "
+                                 "take from a raw pointer";
+    deleter->released = true;
+    T* object = this->get();
+    this->reset();
+    return object;
+  }
+
+ private:
+  struct ReleasableDelete {
+    bool released = false;
+    void operator()(T* object) const {
+      if (!released) {
+        delete object;
+      }
+    }
+  };
+};
+
+}  // namespace process

@@ -1,0 +1,44 @@
+// select(futures): READY with the first of `futures` to complete, in whatever
+// state it completed (READY, FAILED or DISCARDED). Discarding the result
+// requests a discard of every input. An empty set gives a FAILED future.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <set>
+#include <vector>
+
+#include <process/future.hpp>
+
+namespace process {
+
+template <typename T>
+Future<Future<T>> select(const std::set<Future<T>>& futures) {
+  if (futures.empty()) {
+    return Failure("select() of an empty set of futures");
+  }
+  auto promise = std::make_shared<Promise<Future<T>>>();
+  Future<Future<T>> result = promise->future();
+  std::vector<WeakFuture<T>> inputs;
+  for (const Future<T>& future : futures) {
+    inputs.emplace_back(future);
+  }
+  result.onDiscard([inputs = std::move(inputs)] {
+    for (const WeakFuture<T>& input : inputs) {
+      if (auto future = input.get()) {
+        future->discard();
+      }
+    }
+  });
+  for (const Future<T>& future : futures) {
+    detail::FutureAccess::onCompletedOrAbandoned(
+        future, [promise](detail::FutureEvent event, const Future<T>& input) {
+          if (event == detail::kCompleted) {
+            promise->set(input);
+          }
+        });
+  }
+  return result;
+}
+
+}  // namespace process
