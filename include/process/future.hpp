@@ -303,6 +303,13 @@ class Promise {
   bool set(T&& value) const {
     return future_.setValue(std::optional<T>(std::move(value)), false);
   }
+  template <typename U>
+    requires(std::is_constructible_v<T, U &&> &&
+             !std::is_same_v<std::decay_t<U>, T> &&
+             !detail::IsFuture<std::decay_t<U>>::value)
+  bool set(U&& value) const {
+    return set(T(std::forward<U>(value)));
+  }
   bool set() const
     requires std::is_same_v<T, Nothing>
   {

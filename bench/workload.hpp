@@ -1,0 +1,34 @@
+// The benchmark registry: each workload runs with a scale factor and reports
+// one or more figures, printed as BENCHMARKS.md specifies.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace bench {
+
+struct Figure {
+  std::string name;  // e.g. "pingpong", or "spawn-memory" beside "spawn"
+  double value;
+  std::string unit;
+  double seconds;
+};
+
+struct Workload {
+  std::string name;
+  std::string description;
+  std::function<std::vector<Figure>(double scale)> run;
+};
+
+// Workloads register themselves from their own files.
+std::vector<Workload>& registry();
+
+struct Register {
+  explicit Register(Workload workload);
+};
+
+// Counts scaled by --scale, never below 1.
+long scaled(long count, double scale);
+
+}  // namespace bench
