@@ -44,6 +44,13 @@ class Clock {
 
   // How many timers wait to run.
   static size_t pendingTimers();
+  // Whether a timer is due now, or running.
+  static bool timerDue();
+
+  // Returns once every process (in every context) is idle and no timer is
+  // due: for tests with a paused clock, after advance(). It polls; never use
+  // it in production code.
+  static void settle();
 };
 
 }  // namespace process

@@ -120,6 +120,12 @@ class Timers {
     return queue_.size();
   }
 
+  bool due() {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return firingCount_ > 0 ||
+           (!queue_.empty() && queue_.begin()->first.first <= now());
+  }
+
  private:
   using Key = std::pair<int64_t, uint64_t>;  // (timeout, id): time order
 
@@ -137,6 +143,7 @@ class Timers {
         }
         thunk = std::move(queue_.begin()->second);
         queue_.erase(queue_.begin());
+        ++firingCount_;
       }
       try {
         std::move(thunk)();
@@ -145,6 +152,8 @@ class Timers {
       } catch (...) {
         LOG(ERROR) << "A timer's thunk threw (ignored)";
       }
+      std::lock_guard<std::mutex> guard(mutex_);
+      --firingCount_;
     }
   }
 
@@ -190,6 +199,7 @@ class Timers {
   std::condition_variable wakeup_;
   std::map<Key, lambda::CallableOnce<void()>> queue_;
   uint64_t nextId_ = 1;
+  int firingCount_ = 0;
   bool driverStarted_ = false;
   std::recursive_mutex firing_;
 };
@@ -225,6 +235,8 @@ bool Clock::cancel(const Timer& timer) {
 }
 
 size_t Clock::pendingTimers() { return Timers::instance().size(); }
+
+bool Clock::timerDue() { return Timers::instance().due(); }
 
 bool Timer::cancel() const { return Clock::cancel(*this); }
 

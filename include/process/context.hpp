@@ -1,0 +1,77 @@
+// Context: one node, a listening (ip, port) pair with its own workers and
+// processes (compactor's model). Several contexts can live in one OS
+// process, each with its own port, so a test can run a whole cluster in one
+// binary. Destroying a context terminates its processes and waits for them.
+//
+//   Context leader(Context::Options{.ip = "127.0.0.1", .port = 0});
+//   PID<Leader> pid = leader.spawn(new Leader(), true);
+//
+// The free functions (spawn, dispatch, …) use the default context, made on
+// first use from LIBPROCESS_IP (default 127.0.0.1), LIBPROCESS_PORT (0: any
+// free port), LIBPROCESS_ADVERTISE_IP/_PORT (what goes into UPIDs) and
+// LIBPROCESS_NUM_WORKER_THREADS (default: the number of cores).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <process/address.hpp>
+#include <process/duration.hpp>
+#include <process/pid.hpp>
+
+namespace process {
+
+class ProcessBase;
+
+namespace detail {
+class ContextImpl;
+}
+
+class Context {
+ public:
+  struct Options {
+    std::string ip = "127.0.0.1";  // where to listen
+    uint16_t port = 0;             // 0: a free port
+    int workers = 0;               // 0: the number of cores
+    std::string advertiseIp;       // empty: `ip`
+    uint16_t advertisePort = 0;    // 0: the bound port
+  };
+
+  // Binds the address at once; fails (CHECK) if it cannot.
+  explicit Context(Options options);
+  Context();
+  ~Context();
+
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  // The default context, made on first use from the environment.
+  static Context& instance();
+
+  // The advertised address: what UPIDs of this context's processes carry.
+  Address address() const;
+  int workers() const;
+
+  UPID spawn(ProcessBase* process, bool manage = false);
+  template <typename T>
+  PID<T> spawn(T* process, bool manage = false) {
+    return PID<T>(spawn(static_cast<ProcessBase*>(process), manage));
+  }
+  template <typename T>
+  PID<T> spawn(T& process) {
+    return spawn(&process, false);
+  }
+  void terminate(const UPID& pid, bool inject = true);
+  bool wait(const UPID& pid, const Duration& timeout = Duration::max());
+
+  // Messages that found no process here, since the context started.
+  uint64_t droppedMessages() const;
+
+  detail::ContextImpl& impl() { return *impl_; }
+
+ private:
+  std::unique_ptr<detail::ContextImpl> impl_;
+};
+
+}  // namespace process

@@ -1,0 +1,107 @@
+// Deferred: a callable that, when invoked, dispatches its work to a process
+// instead of running it on the caller's thread. defer() makes them
+// (process/defer.hpp); Deferred<R(Args...)> is the named, type-erased form:
+//
+//   Deferred<void(int)> deferred = defer(process, [](int i) { ... });
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include <process/dispatch.hpp>
+#include <process/pid.hpp>
+
+namespace process {
+
+template <typename Signature>
+class Deferred : public std::function<Signature> {
+ public:
+  using std::function<Signature>::function;
+};
+
+namespace detail {
+
+// The pid of one of the library's executor processes, where defer(f)
+// without a pid runs f.
+UPID executorPid();
+
+// A callable g(process, args...) plus where to run it. Invoking it
+// dispatches g with copies of the arguments.
+template <typename G>
+class DeferredCall {
+ public:
+  DeferredCall(std::optional<UPID> pid, G g)
+      : pid_(std::move(pid)), g_(std::move(g)) {}
+
+  template <typename... Args>
+    requires std::is_invocable_v<G&, ProcessBase&, std::decay_t<Args>&&...>
+  auto operator()(Args&&... args) const& {
+    return dispatchTo(target(),
+                      [g = g_, ... stored = std::decay_t<Args>(
+                                   std::forward<Args>(args))](
+                          ProcessBase& process) mutable {
+                        return std::invoke(g, process, std::move(stored)...);
+                      });
+  }
+
+  template <typename... Args>
+    requires std::is_invocable_v<G&, ProcessBase&, std::decay_t<Args>&&...>
+  auto operator()(Args&&... args) && {
+    return dispatchTo(target(),
+                      [g = std::move(g_), ... stored = std::decay_t<Args>(
+                                              std::forward<Args>(args))](
+                          ProcessBase& process) mutable {
+                        return std::invoke(g, process, std::move(stored)...);
+                      });
+  }
+
+ private:
+  UPID target() const { return pid_ ? *pid_ : executorPid(); }
+
+  std::optional<UPID> pid_;
+  G g_;
+};
+
+// defer(pid, lambda): the lambda ignores the process it runs on.
+template <typename F>
+struct DeferredFunction {
+  F f;
+  template <typename... Args>
+    requires std::is_invocable_v<F&, Args&&...>
+  auto operator()(ProcessBase&, Args&&... args)
+      -> std::invoke_result_t<F&, Args&&...> {
+    return std::invoke(f, std::forward<Args>(args)...);
+  }
+};
+
+// defer(pid, &T::method, bound...): bound arguments may be placeholders
+// (lambda::_1 …) filled with the arguments the Deferred is invoked with.
+template <typename T, typename Method, typename... Bound>
+struct DeferredMethod {
+  using Binder = decltype(std::bind(std::declval<Method>(), std::declval<T*>(),
+                                    std::declval<Bound>()...));
+  Method method;
+  std::tuple<Bound...> bound;
+
+  template <typename... Args>
+    requires std::is_invocable_v<Binder&, Args&&...>
+  auto operator()(ProcessBase& process, Args&&... args)
+      -> std::invoke_result_t<Binder&, Args&&...> {
+    return std::apply(
+        [&](auto&... values) {
+          return std::bind(method, static_cast<T*>(&process), values...)(
+              std::forward<Args>(args)...);
+        },
+        bound);
+  }
+};
+
+}  // namespace detail
+
+template <typename G>
+using _Deferred = detail::DeferredCall<G>;
+
+}  // namespace process

@@ -1,0 +1,81 @@
+// Events: what a process's mailbox holds. Each event is one allocation that
+// carries its own callable; run() handles it on the process, drop() releases
+// whoever waits on it when the process is gone (a dispatch's future is
+// discarded, a link reports the exit).
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <utility>
+
+#include <process/future.hpp>
+#include <process/pid.hpp>
+
+namespace process {
+
+class ProcessBase;
+
+namespace detail {
+
+struct MailboxNode {
+  std::atomic<MailboxNode*> next{nullptr};
+};
+
+class Event : public MailboxNode {
+ public:
+  Event() = default;
+  Event(const Event&) = delete;
+  Event& operator=(const Event&) = delete;
+  virtual ~Event() = default;
+
+  virtual void run(ProcessBase& process) = 0;
+  // The target is gone: the event will never run. Called once at most,
+  // from any thread, instead of run().
+  virtual void drop() noexcept {}
+};
+
+// Calls f(process) and completes a promise with what it returns (a value, a
+// future to follow, or Nothing); dropped, the future is discarded.
+template <typename R, typename F>
+class DispatchEvent final : public Event {
+ public:
+  explicit DispatchEvent(F&& f) : f_(std::move(f)) {}
+  Future<R> future() const { return promise_.future(); }
+
+  void run(ProcessBase& process) override {
+    completeWith(promise_, std::move(f_), process);
+  }
+  void drop() noexcept override { promise_.discard(); }
+
+ private:
+  Promise<R> promise_;
+  F f_;
+};
+
+// Calls f(process); nothing waits for it.
+template <typename F>
+class CallEvent final : public Event {
+ public:
+  explicit CallEvent(F&& f) : f_(std::move(f)) {}
+  void run(ProcessBase& process) override { std::move(f_)(process); }
+
+ private:
+  F f_;
+};
+
+// Calls f(process), or onDrop() if the process is gone.
+template <typename F, typename OnDrop>
+class CallOrDropEvent final : public Event {
+ public:
+  CallOrDropEvent(F&& f, OnDrop&& onDrop)
+      : f_(std::move(f)), onDrop_(std::move(onDrop)) {}
+  void run(ProcessBase& process) override { std::move(f_)(process); }
+  void drop() noexcept override { std::move(onDrop_)(); }
+
+ private:
+  F f_;
+  OnDrop onDrop_;
+};
+
+}  // namespace detail
+}  // namespace process

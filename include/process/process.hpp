@@ -1,0 +1,173 @@
+// Processes: actors that cost no thread. A process has a mailbox of events
+// that it handles one at a time, on at most one worker thread at a time, so
+// its state needs no locks. Subclass Process<T>, spawn it, talk to it with
+// dispatch() (process/dispatch.hpp) or named messages (install/send), and
+// terminate it:
+//
+//   class Counter : public Process<Counter> {
+//    public:
+//     int add(int n) { return total += n; }
+//    private:
+//     int total = 0;
+//   };
+//
+//   Counter counter;
+//   spawn(counter);
+//   Future<int> sum = dispatch(counter, &Counter::add, 5);
+//   terminate(counter);
+//   wait(counter);
+//
+// Free functions act on the default Context (process/context.hpp), made on
+// first use from LIBPROCESS_IP, LIBPROCESS_PORT, LIBPROCESS_ADVERTISE_IP,
+// LIBPROCESS_ADVERTISE_PORT and LIBPROCESS_NUM_WORKER_THREADS.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <process/coroutine.hpp>
+#include <process/detail/mailbox.hpp>
+#include <process/duration.hpp>
+#include <process/pid.hpp>
+
+namespace process {
+
+class Context;
+
+namespace detail {
+class ContextImpl;
+class Runtime;
+}  // namespace detail
+
+class ProcessBase {
+ public:
+  // `id` names the process within its node; empty picks "(N)".
+  explicit ProcessBase(const std::string& id = "");
+  virtual ~ProcessBase();
+
+  ProcessBase(const ProcessBase&) = delete;
+  ProcessBase& operator=(const ProcessBase&) = delete;
+
+  const UPID& self() const { return pid_; }
+
+  // A named-message handler: from whom, and the body.
+  using MessageHandler =
+      std::function<void(const UPID& from, const std::string& body)>;
+
+ protected:
+  // Runs on the process before any event it receives.
+  virtual void initialize() {}
+  // Runs on the process as it terminates; events queued behind the terminate
+  // are dropped afterwards.
+  virtual void finalize() {}
+  // A process this one linked to has terminated (or its node became
+  // unreachable).
+  virtual void exited(const UPID& pid) { (void)pid; }
+
+  // exited(to) will run once `to` terminates, at once if it already has.
+  UPID link(const UPID& to);
+
+  // Handles messages called `name` with `handler`: a member function
+  // void T::handler(const UPID& from, const std::string& body), or any
+  // callable of that shape. A later install of the same name replaces it.
+  void install(const std::string& name, MessageHandler handler);
+  template <typename T>
+  void install(const std::string& name,
+               void (T::*method)(const UPID&, const std::string&)) {
+    T* self = static_cast<T*>(this);
+    install(name, [self, method](const UPID& from, const std::string& body) {
+      (self->*method)(from, body);
+    });
+  }
+
+  // Sends message `name` from this process. A message to a process that does
+  // not exist is dropped (logged and counted).
+  void send(const UPID& to, const std::string& name) const;
+  void send(const UPID& to, const std::string& name, const char* data,
+            size_t length) const;
+  void send(const UPID& to, const std::string& name, std::string body) const;
+
+ private:
+  friend class Context;
+  friend class detail::ContextImpl;
+  friend class detail::Runtime;
+
+  void handleMessage(const UPID& from, const std::string& name,
+                     const std::string& body);
+
+  UPID pid_;
+  detail::Mailbox mailbox_;
+  // kScheduled | kTerminating (see runtime/runtime.hpp).
+  std::atomic<uint32_t> state_{0};
+  bool initialized_ = false;
+  bool managed_ = false;
+  detail::ContextImpl* context_ = nullptr;
+  std::unique_ptr<std::unordered_map<std::string, MessageHandler>> handlers_;
+  std::unique_ptr<std::vector<UPID>> linkers_;  // who will hear of our exit
+};
+
+template <typename T>
+class Process : public ProcessBase {
+ public:
+  explicit Process(const std::string& id = "") : ProcessBase(id) {}
+
+  PID<T> self() const { return PID<T>(static_cast<const T*>(this)); }
+
+ protected:
+  using ProcessBase::install;
+};
+
+// Spawns `process` on the default context: it gets its UPID and runs
+// initialize(). With `manage`, it is deleted once it terminates. Spawning a
+// process twice, or with an id already taken, gives an empty UPID.
+UPID spawn(ProcessBase* process, bool manage = false);
+inline UPID spawn(ProcessBase& process) { return spawn(&process, false); }
+template <typename T>
+PID<T> spawn(T* process, bool manage = false) {
+  return PID<T>(spawn(static_cast<ProcessBase*>(process), manage));
+}
+template <typename T>
+PID<T> spawn(T& process) {
+  return spawn(&process, false);
+}
+
+// Terminates a process: with `inject` (the default) the terminate goes ahead
+// of queued events, which are dropped unrun (their futures discarded);
+// otherwise it runs after them. A pid that names nothing is ignored.
+void terminate(const UPID& pid, bool inject = true);
+inline void terminate(const ProcessBase& process, bool inject = true) {
+  terminate(process.self(), inject);
+}
+inline void terminate(const ProcessBase* process, bool inject = true) {
+  terminate(process->self(), inject);
+}
+
+// Blocks until the process has terminated (true) or `timeout` passed (false).
+// True at once for a pid that names no live process.
+bool wait(const UPID& pid, const Duration& timeout = Duration::max());
+inline bool wait(const ProcessBase& process,
+                 const Duration& timeout = Duration::max()) {
+  return wait(process.self(), timeout);
+}
+inline bool wait(const ProcessBase* process,
+                 const Duration& timeout = Duration::max()) {
+  return wait(process->self(), timeout);
+}
+
+// Sends a message from outside any process (an empty sender).
+void post(const UPID& to, const std::string& name, std::string body = "");
+void post(const UPID& to, const std::string& name, const char* data,
+          size_t length);
+// Sends a message naming `from` as its sender.
+void post(const UPID& from, const UPID& to, const std::string& name,
+          std::string body);
+
+// The process whose event this thread is running, or null.
+ProcessBase* currentProcess();
+
+}  // namespace process

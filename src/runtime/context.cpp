@@ -1,0 +1,248 @@
+#include <process/context.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <shared_mutex>
+#include <thread>
+#include <vector>
+
+#include <glog/logging.h>
+
+#include <process/clock.hpp>
+
+#include "runtime/runtime.hpp"
+
+namespace process {
+namespace detail {
+namespace {
+
+std::shared_mutex& contextsMutex() {
+  static auto* mutex = new std::shared_mutex();
+  return *mutex;
+}
+std::vector<ContextImpl*>& contexts() {
+  static auto* all = new std::vector<ContextImpl*>();
+  return *all;
+}
+
+int defaultWorkers() {
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores == 0 ? 2 : static_cast<int>(cores);
+}
+
+// Binds and listens on the context's address now, so that its UPIDs name a
+// real, reserved port (the network layer serves it).
+int listenOn(const std::string& ip, uint16_t port, Address& bound) {
+  Try<net::IP> address = net::IP::parse(ip);
+  CHECK(address.isSome()) << "Context: " << address.error();
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  PCHECK(fd >= 0) << "Context: socket()";
+  const int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  sockaddr_in in{};
+  in.sin_family = AF_INET;
+  in.sin_addr.s_addr = htonl(address->value());
+  in.sin_port = htons(port);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&in), sizeof(in)) != 0 ||
+      ::listen(fd, SOMAXCONN) != 0) {
+    const int error = errno;
+    ::close(fd);
+    LOG(FATAL) << "Context: cannot listen on " << ip << ":" << port << ": "
+               << std::strerror(error);
+  }
+  socklen_t length = sizeof(in);
+  PCHECK(::getsockname(fd, reinterpret_cast<sockaddr*>(&in), &length) == 0);
+  bound = Address(address.get(), ntohs(in.sin_port));
+  return fd;
+}
+
+}  // namespace
+
+ContextImpl::ContextImpl(const Context::Options& options) {
+  listener_ = listenOn(options.ip, options.port, bound);
+  address = bound;
+  if (!options.advertiseIp.empty()) {
+    Try<net::IP> ip = net::IP::parse(options.advertiseIp);
+    CHECK(ip.isSome()) << "Context: advertised " << ip.error();
+    address.ip = ip.get();
+  }
+  if (options.advertisePort != 0) {
+    address.port = options.advertisePort;
+  }
+  const int workers = options.workers > 0 ? options.workers : defaultWorkers();
+  scheduler = std::make_unique<Scheduler>(workers, &Runtime::run);
+  std::unique_lock<std::shared_mutex> guard(contextsMutex());
+  contexts().push_back(this);
+}
+
+ContextImpl::~ContextImpl() {
+  shutdown();
+  {
+    std::unique_lock<std::shared_mutex> guard(contextsMutex());
+    auto& all = contexts();
+    all.erase(std::remove(all.begin(), all.end(), this), all.end());
+  }
+  if (listener_ >= 0) {
+    ::close(listener_);
+  }
+}
+
+UPID ContextImpl::spawn(ProcessBase* process, bool manage) {
+  CHECK(process != nullptr) << "spawn() of a null process";
+  if (process->self().reference) {
+    LOG(WARNING) << "Attempted to spawn " << process->self()
+                 << ", which was already spawned";
+    return UPID();
+  }
+  Runtime::prepare(process, this, manage);
+  if (!registry.insert(process)) {
+    LOG(WARNING) << "Attempted to spawn a process with id '"
+                 << process->self().id << "', which is already taken";
+    Runtime::unprepare(process);
+    if (manage) {
+      delete process;
+    }
+    return UPID();
+  }
+  UPID pid = process->self();
+  Runtime::start(process);
+  return pid;
+}
+
+void ContextImpl::shutdown() {
+  if (shutDown_) {
+    return;
+  }
+  shutDown_ = true;
+  // Finalizers may spawn more; go until none is left.
+  for (std::vector<UPID> pids = registry.snapshot(); !pids.empty();
+       pids = registry.snapshot()) {
+    for (const UPID& pid : pids) {
+      process::terminate(pid);
+    }
+    for (const UPID& pid : pids) {
+      process::wait(pid);
+    }
+  }
+  scheduler->stop();
+}
+
+CellRef resolve(const UPID& pid) {
+  std::shared_lock<std::shared_mutex> guard(contextsMutex());
+  for (ContextImpl* context : contexts()) {
+    if (context->address == pid.address || context->bound == pid.address) {
+      return context->registry.lookup(pid.id);
+    }
+  }
+  return CellRef();
+}
+
+ContextImpl* contextAt(const Address& address) {
+  std::shared_lock<std::shared_mutex> guard(contextsMutex());
+  for (ContextImpl* context : contexts()) {
+    if (context->address == address || context->bound == address) {
+      return context;
+    }
+  }
+  return nullptr;
+}
+
+bool allContextsIdle() {
+  std::shared_lock<std::shared_mutex> guard(contextsMutex());
+  return std::all_of(contexts().begin(), contexts().end(),
+                     [](ContextImpl* c) { return c->scheduler->idle(); });
+}
+
+}  // namespace detail
+
+namespace {
+
+std::string environment(const char* name, const std::string& otherwise) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::string(value) : otherwise;
+}
+
+uint16_t environmentPort(const char* name) {
+  const std::string text = environment(name, "0");
+  char* end = nullptr;
+  const unsigned long port = std::strtoul(text.c_str(), &end, 10);
+  CHECK(end != text.c_str() && *end == '\0' && port <= 65535)
+      << name << "='" << text << "' is not a port number";
+  return static_cast<uint16_t>(port);
+}
+
+Context::Options optionsFromEnvironment() {
+  Context::Options options;
+  options.ip = environment("LIBPROCESS_IP", "127.0.0.1");
+  options.port = environmentPort("LIBPROCESS_PORT");
+  options.advertiseIp = environment("LIBPROCESS_ADVERTISE_IP", "");
+  options.advertisePort = environmentPort("LIBPROCESS_ADVERTISE_PORT");
+  const std::string workers = environment("LIBPROCESS_NUM_WORKER_THREADS", "0");
+  options.workers = std::atoi(workers.c_str());
+  CHECK_GE(options.workers, 0)
+      << "LIBPROCESS_NUM_WORKER_THREADS='" << workers << "'";
+  return options;
+}
+
+}  // namespace
+
+Context::Context(Options options)
+    : impl_(std::make_unique<detail::ContextImpl>(options)) {}
+
+Context::Context() : Context(Options()) {}
+
+Context::~Context() = default;
+
+Context& Context::instance() {
+  // Made on first use and never destroyed: processes may still be running
+  // while static destructors run at exit.
+  static Context* context = new Context(optionsFromEnvironment());
+  return *context;
+}
+
+Address Context::address() const { return impl_->address; }
+
+int Context::workers() const { return impl_->scheduler->workers(); }
+
+UPID Context::spawn(ProcessBase* process, bool manage) {
+  return impl_->spawn(process, manage);
+}
+
+void Context::terminate(const UPID& pid, bool inject) {
+  process::terminate(pid, inject);
+}
+
+bool Context::wait(const UPID& pid, const Duration& timeout) {
+  return process::wait(pid, timeout);
+}
+
+uint64_t Context::droppedMessages() const {
+  return impl_->droppedMessages.load(std::memory_order_relaxed);
+}
+
+void Clock::settle() {
+  // Idle means: no context has a process queued or running and no timer is
+  // due, seen several times in a row (work can hide for an instant between
+  // being taken from a queue and being marked running).
+  int quiet = 0;
+  while (quiet < 3) {
+    if (detail::allContextsIdle() && !Clock::timerDue()) {
+      ++quiet;
+    } else {
+      quiet = 0;
+    }
+    std::this_thread::yield();
+    if (quiet == 0) {
+      std::this_thread::sleep_for(std::chrono::microseconds(20));
+    }
+  }
+}
+
+}  // namespace process

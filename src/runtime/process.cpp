@@ -1,0 +1,435 @@
+#include <process/process.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include <glog/logging.h>
+
+#include <process/id.hpp>
+
+#include "runtime/runtime.hpp"
+
+namespace process {
+namespace detail {
+namespace {
+
+// How many events a process handles before its worker moves on: long enough
+// to amortise scheduling, short enough that a flooded process cannot
+// monopolise a worker.
+constexpr int kBatch = 128;
+
+thread_local ProcessBase* runningProcess = nullptr;
+
+class CurrentProcess {
+ public:
+  explicit CurrentProcess(ProcessBase* process)
+      : previous_(std::exchange(runningProcess, process)) {}
+  ~CurrentProcess() { runningProcess = previous_; }
+
+ private:
+  ProcessBase* previous_;
+};
+
+template <typename F>
+void guarded(const char* what, const UPID& pid, F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    LOG(ERROR) << what << " of " << pid << " threw (ignored): " << e.what();
+  } catch (...) {
+    LOG(ERROR) << what << " of " << pid << " threw (ignored)";
+  }
+}
+
+class ExitedEvent final : public Event {
+ public:
+  explicit ExitedEvent(UPID pid) : pid_(std::move(pid)) {}
+  void run(ProcessBase& process) override { Runtime::exited(process, pid_); }
+
+ private:
+  UPID pid_;
+};
+
+// Asks the linkee to remember the linker; if the linkee is gone, the linker
+// hears of it at once.
+class LinkEvent final : public Event {
+ public:
+  LinkEvent(UPID linker, UPID linkee)
+      : linker_(std::move(linker)), linkee_(std::move(linkee)) {}
+  void run(ProcessBase& process) override {
+    Runtime::addLinker(process, linker_);
+  }
+  void drop() noexcept override {
+    deliver(linker_, new ExitedEvent(std::move(linkee_)));
+  }
+
+ private:
+  UPID linker_;
+  UPID linkee_;
+};
+
+class TerminateEvent final : public Event {
+ public:
+  void run(ProcessBase& process) override {
+    Runtime::requestTerminate(&process);
+  }
+};
+
+std::mutex& terminationMutex() {
+  static auto* mutex = new std::mutex();
+  return *mutex;
+}
+std::condition_variable& terminationCondition() {
+  static auto* condition = new std::condition_variable();
+  return *condition;
+}
+std::atomic<int> terminationWaiters{0};
+
+}  // namespace
+
+void notifyTerminated(ProcessCell* cell) {
+  cell->done.store(true, std::memory_order_seq_cst);
+  if (terminationWaiters.load(std::memory_order_seq_cst) > 0) {
+    std::lock_guard<std::mutex> guard(terminationMutex());
+    terminationCondition().notify_all();
+  }
+}
+
+bool waitTerminated(const CellRef& cell, const Duration& timeout) {
+  if (cell->done.load(std::memory_order_acquire)) {
+    return true;
+  }
+  terminationWaiters.fetch_add(1, std::memory_order_seq_cst);
+  std::unique_lock<std::mutex> lock(terminationMutex());
+  auto done = [&] { return cell->done.load(std::memory_order_seq_cst); };
+  bool result = true;
+  if (timeout >= Duration::max() / 2) {
+    terminationCondition().wait(lock, done);
+  } else {
+    result = terminationCondition().wait_for(lock, timeout.chrono(), done);
+  }
+  lock.unlock();
+  terminationWaiters.fetch_sub(1, std::memory_order_seq_cst);
+  return result;
+}
+
+void logDroppedMessage(const std::string& name, const UPID& to,
+                       const char* why) {
+  static std::atomic<uint64_t> drops{0};
+  const uint64_t count = drops.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (count <= 100 || count % 10000 == 0) {
+    LOG(WARNING) << "Dropped message '" << name << "' to " << to << ": "
+                 << why << " (" << count << " dropped so far)";
+  }
+}
+
+void MessageEvent::run(ProcessBase& process) {
+  Runtime::handleMessage(process, from, name, body);
+}
+
+void MessageEvent::drop() noexcept {
+  if (dropCounter != nullptr) {
+    dropCounter->fetch_add(1, std::memory_order_relaxed);
+  }
+  logDroppedMessage(name, UPID(), "its process terminated");
+}
+
+void deliver(const UPID& to, Event* event) {
+  CellRef resolved;
+  ProcessCell* cell = to.reference.get();
+  if (cell == nullptr) {
+    resolved = resolve(to);
+    cell = resolved.get();
+  }
+  auto enqueue = [event](ProcessBase* process) {
+    Runtime::enqueue(process, event);
+  };
+  if (cell != nullptr && withProcess(cell, enqueue)) {
+    return;
+  }
+  // The referenced process is gone; one of the same name may have replaced
+  // it (a restarted process keeps its name), as libprocess allows.
+  if (to.reference) {
+    resolved = resolve(to);
+    if (resolved && resolved.get() != cell &&
+        withProcess(resolved.get(), enqueue)) {
+      return;
+    }
+  }
+  if (auto* message = dynamic_cast<MessageEvent*>(event)) {
+    ContextImpl* context = contextAt(to.address);
+    if (context != nullptr) {
+      context->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+    }
+    logDroppedMessage(message->name, to, "no such process");
+  } else {
+    event->drop();
+  }
+  delete event;
+}
+
+UPID currentSelf() {
+  return runningProcess != nullptr ? runningProcess->self() : UPID();
+}
+
+void Runtime::schedule(ProcessBase* process, uint32_t bits) {
+  const uint32_t previous =
+      process->state_.fetch_or(bits | kScheduled, std::memory_order_seq_cst);
+  if ((previous & kScheduled) == 0) {
+    process->context_->scheduler->submit(process);
+  }
+}
+
+void Runtime::enqueue(ProcessBase* process, Event* event) {
+  process->mailbox_.push(event);
+  schedule(process, 0);
+}
+
+void Runtime::requestTerminate(ProcessBase* process) {
+  schedule(process, kTerminating);
+}
+
+void Runtime::prepare(ProcessBase* process, ContextImpl* context,
+                      bool manage) {
+  process->context_ = context;
+  process->managed_ = manage;
+  process->pid_.address = context->address;
+  auto* cell = new ProcessCell();
+  cell->process.store(process, std::memory_order_release);
+  process->pid_.reference = CellRef::adopt(cell);
+}
+
+void Runtime::unprepare(ProcessBase* process) {
+  process->pid_.reference->process.store(nullptr);
+  process->pid_.reference = CellRef();
+  process->context_ = nullptr;
+}
+
+void Runtime::run(ProcessBase* process) {
+  {
+    CurrentProcess current(process);
+    if (!process->initialized_) {
+      process->initialized_ = true;
+      guarded("initialize()", process->pid_, [&] { process->initialize(); });
+    }
+    for (int handled = 0; handled < kBatch; ++handled) {
+      if ((process->state_.load(std::memory_order_acquire) & kTerminating) !=
+          0) {
+        break;
+      }
+      Event* event = process->mailbox_.pop();
+      if (event == nullptr) {
+        break;
+      }
+      guarded("An event", process->pid_, [&] { event->run(*process); });
+      delete event;
+    }
+  }
+
+  if ((process->state_.load(std::memory_order_acquire) & kTerminating) != 0) {
+    terminateNow(process);
+    return;
+  }
+  Scheduler& scheduler = *process->context_->scheduler;
+  if (!process->mailbox_.empty()) {
+    scheduler.resubmit(process);
+    return;
+  }
+  // Idle: let the next sender schedule it. A sender that pushed before we
+  // cleared the flag saw it set and did not schedule, so look once more;
+  // only the mailbox's atomic head may be read now (another worker may
+  // already be running the process).
+  process->state_.fetch_and(~kScheduled, std::memory_order_seq_cst);
+  const bool pushed = process->mailbox_.pushedSinceEmpty();
+  const bool terminating =
+      (process->state_.load(std::memory_order_seq_cst) & kTerminating) != 0;
+  if ((pushed || terminating) &&
+      (process->state_.fetch_or(kScheduled, std::memory_order_seq_cst) &
+       kScheduled) == 0) {
+    scheduler.resubmit(process);
+  }
+}
+
+void Runtime::terminateNow(ProcessBase* process) {
+  ContextImpl* context = process->context_;
+  {
+    CurrentProcess current(process);
+    guarded("finalize()", process->pid_, [&] { process->finalize(); });
+  }
+
+  // Close the door, then wait for anyone already in the doorway.
+  const CellRef cell = process->pid_.reference;
+  cell->process.store(nullptr, std::memory_order_seq_cst);
+  while (cell->users.load(std::memory_order_seq_cst) != 0) {
+    std::this_thread::yield();
+  }
+  context->registry.remove(process);
+
+  // Whatever is still queued will never run.
+  for (;;) {
+    Event* event = process->mailbox_.pop();
+    if (event == nullptr) {
+      if (process->mailbox_.empty()) {
+        break;
+      }
+      std::this_thread::yield();
+      continue;
+    }
+    if (auto* message = dynamic_cast<MessageEvent*>(event)) {
+      message->dropCounter = &context->droppedMessages;
+    }
+    event->drop();
+    delete event;
+  }
+
+  std::unique_ptr<std::vector<UPID>> linkers = std::move(process->linkers_);
+  const UPID self = process->pid_;
+  if (process->managed_) {
+    delete process;
+  }
+  if (linkers != nullptr) {
+    for (const UPID& linker : *linkers) {
+      deliver(linker, new ExitedEvent(self));
+    }
+  }
+  // From here the process may be destroyed by its owner: touch nothing.
+  notifyTerminated(cell.get());
+}
+
+void Runtime::handleMessage(ProcessBase& process, const UPID& from,
+                            const std::string& name, const std::string& body) {
+  if (process.handlers_ != nullptr) {
+    auto handler = process.handlers_->find(name);
+    if (handler != process.handlers_->end()) {
+      handler->second(from, body);
+      return;
+    }
+  }
+  VLOG(1) << process.self() << " has no handler for message '" << name
+          << "' from " << from << "; dropped";
+}
+
+void Runtime::addLinker(ProcessBase& process, const UPID& linker) {
+  if (process.linkers_ == nullptr) {
+    process.linkers_ = std::make_unique<std::vector<UPID>>();
+  }
+  auto& linkers = *process.linkers_;
+  if (std::find(linkers.begin(), linkers.end(), linker) == linkers.end()) {
+    linkers.push_back(linker);
+  }
+}
+
+void Runtime::exited(ProcessBase& process, const UPID& pid) {
+  process.exited(pid);
+}
+
+}  // namespace detail
+
+ProcessBase::ProcessBase(const std::string& id)
+    : pid_(id.empty() ? ID::generate() : id, Address()) {}
+
+ProcessBase::~ProcessBase() {
+  const detail::CellRef& cell = pid_.reference;
+  if (cell && cell->process.load() != nullptr) {
+    LOG(FATAL) << "Process " << pid_
+               << " destroyed while still running: terminate() and wait() "
+                  "for it first";
+  }
+}
+
+UPID ProcessBase::link(const UPID& to) {
+  if (!to) {
+    return to;
+  }
+  detail::deliver(to, new detail::LinkEvent(pid_, to));
+  return to;
+}
+
+void ProcessBase::install(const std::string& name, MessageHandler handler) {
+  if (handlers_ == nullptr) {
+    handlers_ = std::make_unique<
+        std::unordered_map<std::string, MessageHandler>>();
+  }
+  (*handlers_)[name] = std::move(handler);
+}
+
+void ProcessBase::send(const UPID& to, const std::string& name) const {
+  send(to, name, std::string());
+}
+
+void ProcessBase::send(const UPID& to, const std::string& name,
+                       const char* data, size_t length) const {
+  send(to, name, std::string(data, length));
+}
+
+void ProcessBase::send(const UPID& to, const std::string& name,
+                       std::string body) const {
+  if (!to) {
+    return;
+  }
+  detail::deliver(to, new detail::MessageEvent(pid_, name, std::move(body)));
+}
+
+UPID::UPID(const ProcessBase& process) : UPID(process.self()) {}
+
+UPID spawn(ProcessBase* process, bool manage) {
+  return Context::instance().spawn(process, manage);
+}
+
+void terminate(const UPID& pid, bool inject) {
+  if (!pid) {
+    return;
+  }
+  detail::CellRef resolved;
+  detail::ProcessCell* cell = pid.reference.get();
+  if (cell == nullptr) {
+    resolved = detail::resolve(pid);
+    cell = resolved.get();
+  }
+  if (cell == nullptr) {
+    return;
+  }
+  detail::withProcess(cell, [inject](ProcessBase* process) {
+    if (inject) {
+      detail::Runtime::requestTerminate(process);
+    } else {
+      detail::Runtime::enqueue(process, new detail::TerminateEvent());
+    }
+  });
+}
+
+bool wait(const UPID& pid, const Duration& timeout) {
+  detail::CellRef cell = pid.reference ? pid.reference : detail::resolve(pid);
+  if (!cell) {
+    return true;
+  }
+  if (currentProcess() != nullptr && currentProcess()->self() == pid) {
+    LOG(FATAL) << "A process cannot wait() for itself: " << pid;
+  }
+  return detail::waitTerminated(cell, timeout);
+}
+
+void post(const UPID& to, const std::string& name, std::string body) {
+  post(UPID(), to, name, std::move(body));
+}
+
+void post(const UPID& to, const std::string& name, const char* data,
+          size_t length) {
+  post(UPID(), to, name, std::string(data, length));
+}
+
+void post(const UPID& from, const UPID& to, const std::string& name,
+          std::string body) {
+  if (!to) {
+    return;
+  }
+  detail::deliver(to, new detail::MessageEvent(from, name, std::move(body)));
+}
+
+ProcessBase* currentProcess() { return detail::runningProcess; }
+
+}  // namespace process

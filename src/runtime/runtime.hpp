@@ -1,0 +1,112 @@
+// The runtime's internals: how a process is scheduled, run, and terminated,
+// and the context that owns it. Shared by the files of src/runtime only.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include <process/context.hpp>
+#include <process/detail/event.hpp>
+#include <process/process.hpp>
+
+#include "runtime/registry.hpp"
+#include "runtime/scheduler.hpp"
+
+namespace process::detail {
+
+// ProcessBase::state_ bits.
+inline constexpr uint32_t kScheduled = 1;    // queued or running
+inline constexpr uint32_t kTerminating = 2;  // terminate with inject asked
+
+class ContextImpl {
+ public:
+  explicit ContextImpl(const Context::Options& options);
+  ~ContextImpl();
+
+  UPID spawn(ProcessBase* process, bool manage);
+  // Terminates every process and stops the workers.
+  void shutdown();
+
+  Address address;  // advertised
+  Address bound;
+  Registry registry;
+  std::unique_ptr<Scheduler> scheduler;
+  std::atomic<uint64_t> droppedMessages{0};
+
+ private:
+  int listener_ = -1;
+  bool shutDown_ = false;
+};
+
+// The contexts of this OS process, to find a process by address and id.
+CellRef resolve(const UPID& pid);
+// The context whose advertised address is `address`, or null.
+ContextImpl* contextAt(const Address& address);
+// Every context, for Clock::settle().
+bool allContextsIdle();
+
+// A message between processes.
+class MessageEvent final : public Event {
+ public:
+  MessageEvent(UPID from, std::string name, std::string body)
+      : from(std::move(from)), name(std::move(name)), body(std::move(body)) {}
+  void run(ProcessBase& process) override;
+  void drop() noexcept override;
+
+  UPID from;
+  std::string name;
+  std::string body;
+  std::atomic<uint64_t>* dropCounter = nullptr;
+};
+
+class Runtime {
+ public:
+  static void enqueue(ProcessBase* process, Event* event);
+  static void requestTerminate(ProcessBase* process);
+  // The scheduler's entry point: runs a batch of the process's events.
+  static void run(ProcessBase* process);
+  static void handleMessage(ProcessBase& process, const UPID& from,
+                            const std::string& name, const std::string& body);
+  static void addLinker(ProcessBase& process, const UPID& linker);
+  static void exited(ProcessBase& process, const UPID& pid);
+  static void prepare(ProcessBase* process, ContextImpl* context,
+                      bool manage);
+  // Undoes prepare() (a spawn that failed), so the object can be destroyed.
+  static void unprepare(ProcessBase* process);
+  // Schedules a freshly spawned process: its first run calls initialize().
+  static void start(ProcessBase* process) { schedule(process, 0); }
+  static ContextImpl* contextOf(const ProcessBase& process) {
+    return process.context_;
+  }
+
+ private:
+  static void schedule(ProcessBase* process, uint32_t bits);
+  static void terminateNow(ProcessBase* process);
+};
+
+// Calls f(process) with the live process behind `cell`, if there is one;
+// the process cannot terminate completely while f runs.
+template <typename F>
+bool withProcess(ProcessCell* cell, F&& f) {
+  cell->users.fetch_add(1, std::memory_order_seq_cst);
+  ProcessBase* process = cell->process.load(std::memory_order_seq_cst);
+  if (process != nullptr) {
+    f(process);
+  }
+  cell->users.fetch_sub(1, std::memory_order_release);
+  return process != nullptr;
+}
+
+// Waiting for processes to terminate (all contexts share it).
+void notifyTerminated(ProcessCell* cell);
+bool waitTerminated(const CellRef& cell, const Duration& timeout);
+
+// Logs the first drops and then every 10,000th, so a flood stays readable.
+void logDroppedMessage(const std::string& name, const UPID& to,
+                       const char* why);
+
+}  // namespace process::detail

@@ -1,0 +1,317 @@
+#include "runtime/scheduler.hpp"
+
+#include <chrono>
+
+#include <glog/logging.h>
+
+namespace process::detail {
+namespace {
+
+thread_local Scheduler* currentScheduler = nullptr;
+thread_local void* currentWorker = nullptr;
+
+void cpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+// How long an idle worker looks for work before it parks. Waking a parked
+// thread costs tens of microseconds here; spinning a little less than that
+// catches the next message of a busy exchange without paying it.
+constexpr auto kSpin = std::chrono::microseconds(50);
+// How often a parked worker looks at a busy worker's slot, and how long a
+// process may sit there behind one event before another worker takes it.
+constexpr auto kSlotPatience = std::chrono::milliseconds(1);
+// Every so many processes a worker looks at the global queue first, so that
+// local work cannot starve it.
+constexpr uint64_t kGlobalEvery = 61;
+// How many processes a worker takes from the global queue at once.
+constexpr size_t kGlobalBatch = 32;
+
+}  // namespace
+
+Scheduler::Scheduler(int workers, RunFunction run) : run_(run) {
+  CHECK_GT(workers, 0);
+  for (int i = 0; i < workers; ++i) {
+    workers_.push_back(std::make_unique<Worker>());
+    workers_.back()->scheduler = this;
+  }
+  for (auto& worker : workers_) {
+    Worker* w = worker.get();
+    w->thread = std::thread([this, w] { loop(*w); });
+  }
+}
+
+Scheduler::~Scheduler() { stop(); }
+
+void Scheduler::stop() {
+  if (stopping_.exchange(true)) {
+    return;
+  }
+  for (auto& worker : workers_) {
+    std::lock_guard<std::mutex> guard(worker->parkMutex);
+    worker->notified = true;
+    worker->wakeup.notify_one();
+  }
+  for (auto& worker : workers_) {
+    if (worker->thread.joinable()) {
+      if (worker->thread.get_id() == std::this_thread::get_id()) {
+        worker->thread.detach();  // A worker stopping its own scheduler.
+      } else {
+        worker->thread.join();
+      }
+    }
+  }
+}
+
+bool Scheduler::onWorker() const { return currentScheduler == this; }
+
+void Scheduler::submit(ProcessBase* process) {
+  if (currentScheduler == this) {
+    auto* worker = static_cast<Worker*>(currentWorker);
+    ProcessBase* displaced =
+        worker->slot.exchange(process, std::memory_order_acq_rel);
+    if (displaced != nullptr) {
+      pushLocal(*worker, displaced);
+      wakeIfNeeded();
+    }
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> guard(globalMutex_);
+    global_.push_back(process);
+    globalSize_.fetch_add(1, std::memory_order_release);
+  }
+  wakeIfNeeded();
+}
+
+void Scheduler::resubmit(ProcessBase* process) {
+  if (currentScheduler == this) {
+    pushLocal(*static_cast<Worker*>(currentWorker), process);
+    return;
+  }
+  submit(process);
+}
+
+void Scheduler::pushLocal(Worker& worker, ProcessBase* process) {
+  std::lock_guard<SpinLock> guard(worker.queueLock);
+  worker.queue.push_back(process);
+  worker.queued.fetch_add(1, std::memory_order_release);
+}
+
+void Scheduler::wakeIfNeeded() {
+  // Pairs with the fence in park(): either the parking worker sees the new
+  // work, or we see it parked.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (parked_.load(std::memory_order_relaxed) > 0 &&
+      spinning_.load(std::memory_order_relaxed) == 0) {
+    wakeOne();
+  }
+}
+
+void Scheduler::wakeOne() {
+  for (auto& worker : workers_) {
+    std::lock_guard<std::mutex> guard(worker->parkMutex);
+    if (worker->parked && !worker->notified) {
+      worker->notified = true;
+      worker->wakeup.notify_one();
+      return;
+    }
+  }
+}
+
+bool Scheduler::hasQueuedWork() const {
+  if (globalSize_.load(std::memory_order_acquire) > 0) {
+    return true;
+  }
+  for (const auto& worker : workers_) {
+    if (worker->queued.load(std::memory_order_acquire) > 0) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool Scheduler::idle() const {
+  if (hasQueuedWork()) {
+    return false;
+  }
+  for (const auto& worker : workers_) {
+    if (worker->running.load(std::memory_order_acquire) ||
+        worker->slot.load(std::memory_order_acquire) != nullptr) {
+      return false;
+    }
+  }
+  return true;
+}
+
+ProcessBase* Scheduler::next(Worker& worker, uint64_t tick) {
+  auto takeGlobal = [&]() -> ProcessBase* {
+    if (globalSize_.load(std::memory_order_acquire) == 0) {
+      return nullptr;
+    }
+    ProcessBase* first = nullptr;
+    bool more = false;
+    {
+      std::lock_guard<std::mutex> guard(globalMutex_);
+      if (global_.empty()) {
+        return nullptr;
+      }
+      first = global_.front();
+      global_.pop_front();
+      size_t taken = 1;
+      std::lock_guard<SpinLock> local(worker.queueLock);
+      while (!global_.empty() && taken < kGlobalBatch) {
+        worker.queue.push_back(global_.front());
+        global_.pop_front();
+        ++taken;
+      }
+      worker.queued.fetch_add(taken - 1, std::memory_order_release);
+      globalSize_.fetch_sub(taken, std::memory_order_release);
+      more = taken > 1 || !global_.empty();
+    }
+    if (more) {
+      wakeIfNeeded();  // There is enough for another worker.
+    }
+    return first;
+  };
+
+  if (tick % kGlobalEvery == 0) {
+    if (ProcessBase* process = takeGlobal()) {
+      return process;
+    }
+  }
+  if (ProcessBase* process = worker.slot.exchange(nullptr)) {
+    return process;
+  }
+  if (worker.queued.load(std::memory_order_acquire) > 0) {
+    std::lock_guard<SpinLock> guard(worker.queueLock);
+    if (!worker.queue.empty()) {
+      ProcessBase* process = worker.queue.front();
+      worker.queue.pop_front();
+      worker.queued.fetch_sub(1, std::memory_order_release);
+      return process;
+    }
+  }
+  return takeGlobal();
+}
+
+ProcessBase* Scheduler::steal(Worker& thief) {
+  for (auto& victim : workers_) {
+    if (victim.get() == &thief ||
+        victim->queued.load(std::memory_order_acquire) == 0) {
+      continue;
+    }
+    std::lock_guard<SpinLock> guard(victim->queueLock);
+    if (victim->queue.empty()) {
+      continue;
+    }
+    // Take the older half; run the first, keep the rest.
+    const size_t count = (victim->queue.size() + 1) / 2;
+    ProcessBase* first = victim->queue.front();
+    victim->queue.pop_front();
+    if (count > 1) {
+      std::lock_guard<SpinLock> mine(thief.queueLock);
+      for (size_t i = 1; i < count; ++i) {
+        thief.queue.push_back(victim->queue.front());
+        victim->queue.pop_front();
+      }
+      thief.queued.fetch_add(count - 1, std::memory_order_release);
+    }
+    victim->queued.fetch_sub(count, std::memory_order_release);
+    return first;
+  }
+  return nullptr;
+}
+
+ProcessBase* Scheduler::search(Worker& worker) {
+  spinning_.fetch_add(1, std::memory_order_acq_rel);
+  ProcessBase* found = nullptr;
+  const auto deadline = std::chrono::steady_clock::now() + kSpin;
+  for (int round = 0; found == nullptr && !stopping_.load(); ++round) {
+    found = next(worker, 1);
+    if (found == nullptr) {
+      found = steal(worker);
+    }
+    if (found == nullptr) {
+      for (int i = 0; i < 16; ++i) {
+        cpuRelax();
+      }
+      if ((round & 15) == 15 && std::chrono::steady_clock::now() > deadline) {
+        break;
+      }
+    }
+  }
+  spinning_.fetch_sub(1, std::memory_order_acq_rel);
+  return found;
+}
+
+void Scheduler::park(Worker& worker) {
+  // A process waiting in a busy worker's slot: note who, so that if that
+  // worker is still in the same run after a while, we take it over.
+  Worker* busy = nullptr;
+  ProcessBase* waiting = nullptr;
+  uint64_t busyTicks = 0;
+  for (auto& other : workers_) {
+    if (other.get() != &worker) {
+      waiting = other->slot.load(std::memory_order_acquire);
+      if (waiting != nullptr) {
+        busy = other.get();
+        busyTicks = busy->ticks.load(std::memory_order_acquire);
+        break;
+      }
+    }
+  }
+
+  std::unique_lock<std::mutex> lock(worker.parkMutex);
+  parked_.fetch_add(1, std::memory_order_seq_cst);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (!hasQueuedWork() && !stopping_.load() && !worker.notified) {
+    worker.parked = true;
+    if (busy != nullptr) {
+      worker.wakeup.wait_for(lock, kSlotPatience,
+                             [&] { return worker.notified; });
+    } else {
+      worker.wakeup.wait(lock, [&] { return worker.notified; });
+    }
+    worker.parked = false;
+  }
+  worker.notified = false;
+  parked_.fetch_sub(1, std::memory_order_seq_cst);
+  lock.unlock();
+
+  if (busy != nullptr && busy->ticks.load(std::memory_order_acquire) ==
+                             busyTicks) {
+    ProcessBase* expected = waiting;
+    if (busy->slot.compare_exchange_strong(expected, nullptr)) {
+      pushLocal(worker, waiting);
+    }
+  }
+}
+
+void Scheduler::loop(Worker& worker) {
+  currentScheduler = this;
+  currentWorker = &worker;
+  uint64_t tick = 0;
+  while (!stopping_.load(std::memory_order_acquire)) {
+    ProcessBase* process = next(worker, ++tick);
+    if (process == nullptr) {
+      process = search(worker);
+    }
+    if (process == nullptr) {
+      park(worker);
+      continue;
+    }
+    worker.running.store(true, std::memory_order_release);
+    worker.ticks.fetch_add(1, std::memory_order_release);
+    run_(process);
+    worker.running.store(false, std::memory_order_release);
+  }
+  currentScheduler = nullptr;
+  currentWorker = nullptr;
+}
+
+}  // namespace process::detail

@@ -1,0 +1,95 @@
+// Scheduler: the worker threads of one context and the queues of processes
+// ready to run.
+//
+// Each worker has a LIFO slot and a local queue. A process made runnable by
+// the process running on a worker goes into that worker's slot and runs
+// right after the current one, on the same thread: a ping-pong between two
+// processes never wakes a thread. Processes made runnable from other threads
+// go to a global queue. Idle workers steal from the others' local queues,
+// spin briefly, then park; waking a parked worker (the dominant cost on
+// small VMs) happens only when there is work that no awake worker will get
+// to soon. An idle program uses no CPU.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include <process/detail/spinlock.hpp>
+
+namespace process {
+class ProcessBase;
+}
+
+namespace process::detail {
+
+class Scheduler {
+ public:
+  using RunFunction = void (*)(ProcessBase* process);
+
+  Scheduler(int workers, RunFunction run);
+  ~Scheduler();
+
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Queues a process that its caller has just marked scheduled.
+  void submit(ProcessBase* process);
+  // Queues a process that ran its batch and still has events (on a worker).
+  void resubmit(ProcessBase* process);
+
+  // Stops and joins the workers; queued processes are not run.
+  void stop();
+
+  // Nothing queued and no worker running anything (for Clock::settle).
+  bool idle() const;
+  // Whether this thread is one of this scheduler's workers.
+  bool onWorker() const;
+  int workers() const { return static_cast<int>(workers_.size()); }
+
+ private:
+  struct alignas(64) Worker {
+    Scheduler* scheduler = nullptr;
+    std::thread thread;
+    std::atomic<ProcessBase*> slot{nullptr};
+    std::atomic<uint64_t> ticks{0};  // processes run, for slot stealing
+    std::atomic<bool> running{false};
+
+    SpinLock queueLock;
+    std::deque<ProcessBase*> queue;
+    std::atomic<size_t> queued{0};
+
+    std::mutex parkMutex;
+    std::condition_variable wakeup;
+    bool parked = false;
+    bool notified = false;
+  };
+
+  void loop(Worker& worker);
+  ProcessBase* next(Worker& worker, uint64_t tick);
+  ProcessBase* steal(Worker& thief);
+  ProcessBase* search(Worker& worker);
+  void park(Worker& worker);
+  bool hasQueuedWork() const;
+  void pushLocal(Worker& worker, ProcessBase* process);
+  void wakeIfNeeded();
+  void wakeOne();
+
+  RunFunction run_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+
+  std::mutex globalMutex_;
+  std::deque<ProcessBase*> global_;
+  std::atomic<size_t> globalSize_{0};
+
+  std::atomic<int> spinning_{0};
+  std::atomic<int> parked_{0};
+  std::atomic<bool> stopping_{false};
+};
+
+}  // namespace process::detail
