@@ -57,8 +57,14 @@ class CallableOnce<R(Args...)> {
   template <typename F>
   static constexpr Operations kOperations = {
       [](void* storage, Args&&... args) -> R {
-        return std::invoke(std::move(*stored<F>(storage)),
-                           std::forward<Args>(args)...);
+        if constexpr (std::is_void_v<R>) {
+          // A result the signature does not want is discarded.
+          std::invoke(std::move(*stored<F>(storage)),
+                      std::forward<Args>(args)...);
+        } else {
+          return std::invoke(std::move(*stored<F>(storage)),
+                             std::forward<Args>(args)...);
+        }
       },
       [](void* from, void* to) noexcept {
         if constexpr (kFitsInline<F>) {

@@ -92,7 +92,11 @@ class Option : public std::optional<T> {
            static_cast<const std::optional<T>&>(right);
   }
   friend bool operator==(const Option& left, None) { return left.isNone(); }
-  friend bool operator==(const Option& left, const T& right) {
+  template <typename U>
+    requires(!std::is_same_v<std::decay_t<U>, Option> &&
+             !std::is_same_v<std::decay_t<U>, None> &&
+             requires(const T& t, const U& u) { t == u; })
+  friend bool operator==(const Option& left, const U& right) {
     return left.isSome() && left.get() == right;
   }
 };

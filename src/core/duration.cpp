@@ -24,8 +24,11 @@ constexpr Unit kUnits[] = {
     {"us", Duration::MICROSECONDS}, {"ns", Duration::NANOSECONDS},
 };
 
-Try<Duration> fromSeconds(long double seconds, const std::string& what) {
-  const long double nanoseconds = seconds * Duration::SECONDS;
+// Rounds to the nearest nanosecond: decimal text rarely has an exact binary
+// value, and truncating would lose a nanosecond to every representation
+// error (0.001secs is 999999.99…ns in binary).
+Try<Duration> roundedNanoseconds(long double nanoseconds,
+                                 const std::string& what) {
   if (!std::isfinite(nanoseconds) ||
       nanoseconds >
           static_cast<long double>(std::numeric_limits<int64_t>::max()) ||
@@ -33,7 +36,7 @@ Try<Duration> fromSeconds(long double seconds, const std::string& what) {
           static_cast<long double>(std::numeric_limits<int64_t>::min())) {
     return Error("Duration '" + what + "' does not fit in 64-bit nanoseconds");
   }
-  return Duration::fromNanoseconds(static_cast<int64_t>(nanoseconds));
+  return Duration::fromNanoseconds(static_cast<int64_t>(std::llroundl(nanoseconds)));
 }
 
 }  // namespace
@@ -41,7 +44,8 @@ Try<Duration> fromSeconds(long double seconds, const std::string& what) {
 Try<Duration> Duration::create(double seconds) {
   std::ostringstream text;
   text << seconds << "secs";
-  return fromSeconds(seconds, text.str());
+  return roundedNanoseconds(static_cast<long double>(seconds) * SECONDS,
+                         text.str());
 }
 
 Try<Duration> Duration::parse(const std::string& text) {
@@ -64,7 +68,7 @@ Try<Duration> Duration::parse(const std::string& text) {
       if (parsedEnd != number.c_str() + number.size()) {
         return Error("Invalid duration '" + text + "': bad number");
       }
-      return fromSeconds(value * unit.nanoseconds / SECONDS, text);
+      return roundedNanoseconds(value * unit.nanoseconds, text);
     }
   }
   return Error("Invalid duration '" + text +
@@ -82,15 +86,32 @@ std::ostream& operator<<(std::ostream& stream, const Duration& duration) {
   const uint64_t magnitude =
       nanoseconds < 0 ? uint64_t(0) - static_cast<uint64_t>(nanoseconds)
                       : static_cast<uint64_t>(nanoseconds);
+  // The largest unit whose printed number reads back exactly ("11days", not
+  // "1.57142857142857weeks"); nanoseconds always do.
   for (const Unit& unit : kUnits) {
-    if (magnitude >= static_cast<uint64_t>(unit.nanoseconds) ||
-        unit.nanoseconds == 1) {
-      const long double value = static_cast<long double>(magnitude) /
-                                static_cast<long double>(unit.nanoseconds);
-      out << std::setprecision(std::numeric_limits<double>::digits10)
-          << static_cast<double>(value) << unit.suffix;
+    if (magnitude < static_cast<uint64_t>(unit.nanoseconds)) {
+      continue;
+    }
+    std::ostringstream number;
+    number << std::setprecision(std::numeric_limits<double>::digits10)
+           << static_cast<double>(static_cast<long double>(magnitude) /
+                                  static_cast<long double>(unit.nanoseconds));
+    const long double back =
+        std::strtold(number.str().c_str(), nullptr) * unit.nanoseconds;
+    // Past 2^53 nanoseconds (104 days) a double cannot be exact anyway.
+    constexpr uint64_t kExactLimit = uint64_t(1) << 53;
+    if (unit.nanoseconds == 1) {
+      out << magnitude << unit.suffix;
       break;
     }
+    if (magnitude >= kExactLimit ||
+        static_cast<uint64_t>(std::llroundl(back)) == magnitude) {
+      out << number.str() << unit.suffix;
+      break;
+    }
+  }
+  if (magnitude == 0) {
+    out << "0ns";
   }
   return stream << out.str();
 }
