@@ -648,10 +648,10 @@ auto Future<T>::then(F&& f) const -> Future<typename detail::UnwrapFuture<
                 if (event != detail::kCompleted) {
                   return;
                 }
-                if (future.hasDiscard() || future.isDiscarded()) {
-                  promise.discard();
-                } else if (future.isFailed()) {
+                if (future.isFailed()) {
                   promise.fail(future.failure());
+                } else if (future.isDiscarded() || future.hasDiscard()) {
+                  promise.discard();
                 } else {
                   detail::completeWith(promise, std::move(f), future.get());
                 }
