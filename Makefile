@@ -12,7 +12,7 @@ build: setup
 	cmake --build --preset default
 
 demo: build
-	./build/default/examples/futures_and_clock
+	./build/default/examples/leader_follower
 
 test: build
 	ctest --preset default

@@ -13,7 +13,9 @@
 using namespace process;
 
 // A lookup that someone completes later.
-Future<int> lookup(Promise<int>& pending) { return pending.future(); }
+Future<int> lookup(Promise<int>& pending) {
+  return pending.future();
+}
 
 int main(int, char** argv) {
   google::InitGoogleLogging(argv[0]);
@@ -24,17 +26,18 @@ int main(int, char** argv) {
   Future<std::string> text =
       lookup(answer)
           .then([](int value) { return value * 2; })
-          .then([](int value) { return "the answer is " + std::to_string(value); });
+          .then([](int value) {
+            return "the answer is " + std::to_string(value);
+          });
   std::cout << "before set: " << text << std::endl;
   answer.set(21);
   std::cout << "after set:  " << text.get() << std::endl;
 
   Promise<int> broken;
-  Future<int> fallback = broken.future().recover(
-      [](const Future<int>& failed) {
-        std::cout << "recovering from: " << failed.failure() << std::endl;
-        return 0;
-      });
+  Future<int> fallback = broken.future().recover([](const Future<int>& failed) {
+    std::cout << "recovering from: " << failed.failure() << std::endl;
+    return 0;
+  });
   broken.fail("disk on fire");
   std::cout << "recovered value: " << fallback.get() << std::endl;
 

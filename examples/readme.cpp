@@ -20,10 +20,10 @@ class Counter : public Process<Counter> {
 int main() {
   Counter counter;
   spawn(counter);
-  Future<int> sum = dispatch(counter, &Counter::add, 5)
-                        .then(defer(counter.self(), [&](int) {
-                          return counter.addTwice(1);
-                        }));
+  Future<int> sum =
+      dispatch(counter, &Counter::add, 5).then(defer(counter.self(), [&](int) {
+        return counter.addTwice(1);
+      }));
   std::cout << sum.get() << std::endl;  // 7
   terminate(counter);
   wait(counter);

@@ -34,7 +34,7 @@ class Context {
     std::string ip = "127.0.0.1";  // where to listen
     uint16_t port = 0;             // 0: a free port
     int workers = 0;               // 0: the number of cores
-    std::string advertiseIp;       // empty: `ip`
+    std::string advertiseIp{};     // empty: `ip`
     uint16_t advertisePort = 0;    // 0: the bound port
   };
 

@@ -103,10 +103,10 @@ void Scheduler::pushLocal(Worker& worker, ProcessBase* process) {
 }
 
 void Scheduler::wakeIfNeeded() {
-  // Pairs with the fence in park(): either the parking worker sees the new
+  // Pairs with the increment in park(): both are read-modify-writes of
+  // parked_, so one sees the other; either the parking worker sees the new
   // work, or we see it parked.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (parked_.load(std::memory_order_relaxed) > 0 &&
+  if (parked_.fetch_add(0, std::memory_order_seq_cst) > 0 &&
       spinning_.load(std::memory_order_relaxed) == 0) {
     wakeOne();
   }
@@ -268,7 +268,6 @@ void Scheduler::park(Worker& worker) {
 
   std::unique_lock<std::mutex> lock(worker.parkMutex);
   parked_.fetch_add(1, std::memory_order_seq_cst);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
   if (!hasQueuedWork() && !stopping_.load() && !worker.notified) {
     worker.parked = true;
     if (busy != nullptr) {
