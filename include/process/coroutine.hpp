@@ -32,6 +32,7 @@
 #include <process/detail/deliver.hpp>
 #include <process/detail/event.hpp>
 #include <process/detail/spinlock.hpp>
+#include <process/detail/suspension.hpp>
 #include <process/future.hpp>
 #include <process/lambda.hpp>
 
@@ -181,13 +182,20 @@ class FutureAwaiter {
     // Once the callback is registered the coroutine may resume (and this
     // awaiter be destroyed) on another thread: touch nothing after it.
     Future<T> future = future_;
+    UPID home = currentSelf();
+    if (!home) {
+      FutureAccess::onCompletedOrAbandoned(
+          future, [handle = std::coroutine_handle<>(handle)](
+                      FutureEvent, const Future<T>&) { handle.resume(); });
+      return;
+    }
+    auto suspension = std::make_shared<Suspension>(handle);
+    suspendOnCurrentProcess(suspension);
     FutureAccess::onCompletedOrAbandoned(
-        future, [handle = std::coroutine_handle<>(handle),
-                 home = currentSelf()](FutureEvent, const Future<T>&) {
-          if (home) {
-            deliver(home, new ResumeEvent(handle));
-          } else {
-            handle.resume();
+        future, [suspension, home = std::move(home)](FutureEvent,
+                                                     const Future<T>&) {
+          if (suspension->claim(Suspension::kResuming)) {
+            deliver(home, new ResumeEvent(suspension->handle));
           }
         });
   }

@@ -42,6 +42,7 @@ class Context;
 namespace detail {
 class ContextImpl;
 class Runtime;
+struct ProcessExtras;
 }  // namespace detail
 
 class ProcessBase {
@@ -108,7 +109,8 @@ class ProcessBase {
   bool managed_ = false;
   detail::ContextImpl* context_ = nullptr;
   std::unique_ptr<std::unordered_map<std::string, MessageHandler>> handlers_;
-  std::unique_ptr<std::vector<UPID>> linkers_;  // who will hear of our exit
+  // What few processes need: who linked to us, suspended coroutines.
+  std::unique_ptr<detail::ProcessExtras> extras_;
 };
 
 template <typename T>

@@ -37,15 +37,17 @@ class BlockingPool {
     {
       std::lock_guard<std::mutex> guard(mutex_);
       queue_.push_back(std::move(work));
-      if (idle_ == 0 && threads_ < kMaxThreads) {
+      // Every queued job gets a thread of its own while the limit allows:
+      // blocking work must not wait behind other blocking work.
+      if (queue_.size() > static_cast<size_t>(idle_) &&
+          threads_ < kMaxThreads) {
         ++threads_;
         start = true;
       }
     }
+    wakeup_.notify_one();
     if (start) {
       std::thread([this] { loop(); }).detach();
-    } else {
-      wakeup_.notify_one();
     }
   }
 
@@ -79,15 +81,22 @@ class BlockingPool {
 UPID executorPid() {
   static std::vector<UPID>* executors = [] {
     auto* pids = new std::vector<UPID>();
-    const int count = std::max(1, Context::instance().workers());
+    // At least two, so that defer(f) from an executor can run elsewhere.
+    const int count = std::max(2, Context::instance().workers());
     for (int i = 0; i < count; ++i) {
       pids->push_back(spawn(new ExecutorProcess(), true));
     }
     return pids;
   }();
   static std::atomic<size_t> next{0};
-  return (*executors)[next.fetch_add(1, std::memory_order_relaxed) %
-                      executors->size()];
+  const UPID current = currentSelf();
+  for (;;) {
+    const UPID& pid = (*executors)[next.fetch_add(1, std::memory_order_relaxed) %
+                                   executors->size()];
+    if (pid != current) {  // never back onto the calling executor
+      return pid;
+    }
+  }
 }
 
 void runBlocking(lambda::CallableOnce<void()> work) {

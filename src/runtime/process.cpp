@@ -176,12 +176,8 @@ UPID currentSelf() {
   return runningProcess != nullptr ? runningProcess->self() : UPID();
 }
 
-void Runtime::schedule(ProcessBase* process, uint32_t bits) {
-  const uint32_t previous =
-      process->state_.fetch_or(bits | kScheduled, std::memory_order_seq_cst);
-  if ((previous & kScheduled) == 0) {
-    process->context_->scheduler->submit(process);
-  }
+void Runtime::submit(ProcessBase* process) {
+  process->context_->scheduler->submit(process);
 }
 
 void Runtime::enqueue(ProcessBase* process, Event* event) {
@@ -243,6 +239,11 @@ void Runtime::run(ProcessBase* process) {
   // cleared the flag saw it set and did not schedule, so look once more;
   // only the mailbox's atomic head may be read now (another worker may
   // already be running the process).
+  // Once the flag is clear another worker may run the process, terminate it,
+  // and its owner free it: hold it as a sender would, so that its
+  // termination waits for us.
+  HazardSlot& slot = hazardSlot();
+  slot.cell.store(process->pid_.reference.get(), std::memory_order_seq_cst);
   process->state_.fetch_and(~kScheduled, std::memory_order_seq_cst);
   const bool pushed = process->mailbox_.pushedSinceEmpty();
   const bool terminating =
@@ -252,6 +253,7 @@ void Runtime::run(ProcessBase* process) {
        kScheduled) == 0) {
     scheduler.resubmit(process);
   }
+  slot.cell.store(nullptr, std::memory_order_release);
 }
 
 void Runtime::terminateNow(ProcessBase* process) {
@@ -264,9 +266,7 @@ void Runtime::terminateNow(ProcessBase* process) {
   // Close the door, then wait for anyone already in the doorway.
   const CellRef cell = process->pid_.reference;
   cell->process.store(nullptr, std::memory_order_seq_cst);
-  while (cell->users.load(std::memory_order_seq_cst) != 0) {
-    std::this_thread::yield();
-  }
+  waitForSenders(cell.get());
   context->registry.remove(process);
 
   // Whatever is still queued will never run.
@@ -286,13 +286,19 @@ void Runtime::terminateNow(ProcessBase* process) {
     delete event;
   }
 
-  std::unique_ptr<std::vector<UPID>> linkers = std::move(process->linkers_);
+  std::unique_ptr<ProcessExtras> extras = std::move(process->extras_);
   const UPID self = process->pid_;
   if (process->managed_) {
     delete process;
   }
-  if (linkers != nullptr) {
-    for (const UPID& linker : *linkers) {
+  if (extras != nullptr) {
+    // Coroutines still waiting for a future will never resume here.
+    for (const auto& suspension : extras->suspensions) {
+      if (suspension->claim(Suspension::kCancelled)) {
+        suspension->handle.destroy();
+      }
+    }
+    for (const UPID& linker : extras->linkers) {
       deliver(linker, new ExitedEvent(self));
     }
   }
@@ -313,11 +319,28 @@ void Runtime::handleMessage(ProcessBase& process, const UPID& from,
           << "' from " << from << "; dropped";
 }
 
-void Runtime::addLinker(ProcessBase& process, const UPID& linker) {
-  if (process.linkers_ == nullptr) {
-    process.linkers_ = std::make_unique<std::vector<UPID>>();
+ProcessExtras& Runtime::extras(ProcessBase& process) {
+  if (process.extras_ == nullptr) {
+    process.extras_ = std::make_unique<ProcessExtras>();
   }
-  auto& linkers = *process.linkers_;
+  return *process.extras_;
+}
+
+void suspendOnCurrentProcess(std::shared_ptr<Suspension> suspension) {
+  ProcessBase* process = runningProcess;
+  CHECK(process != nullptr);
+  auto& suspensions = Runtime::extras(*process).suspensions;
+  // Forget the ones that have resumed (amortised: the list stays short).
+  if (suspensions.size() >= 8) {
+    std::erase_if(suspensions, [](const auto& s) {
+      return s->state.load(std::memory_order_acquire) != Suspension::kWaiting;
+    });
+  }
+  suspensions.push_back(std::move(suspension));
+}
+
+void Runtime::addLinker(ProcessBase& process, const UPID& linker) {
+  auto& linkers = extras(process).linkers;
   if (std::find(linkers.begin(), linkers.end(), linker) == linkers.end()) {
     linkers.push_back(linker);
   }

@@ -11,12 +11,19 @@
 
 #include <process/context.hpp>
 #include <process/detail/event.hpp>
+#include <process/detail/suspension.hpp>
 #include <process/process.hpp>
 
+#include "runtime/hazard.hpp"
 #include "runtime/registry.hpp"
 #include "runtime/scheduler.hpp"
 
 namespace process::detail {
+
+struct ProcessExtras {
+  std::vector<UPID> linkers;  // who will hear of our exit
+  std::vector<std::shared_ptr<Suspension>> suspensions;
+};
 
 // ProcessBase::state_ bits.
 inline constexpr uint32_t kScheduled = 1;    // queued or running
@@ -79,12 +86,28 @@ class Runtime {
   static void unprepare(ProcessBase* process);
   // Schedules a freshly spawned process: its first run calls initialize().
   static void start(ProcessBase* process) { schedule(process, 0); }
+  static ProcessExtras& extras(ProcessBase& process);
   static ContextImpl* contextOf(const ProcessBase& process) {
     return process.context_;
   }
 
  private:
-  static void schedule(ProcessBase* process, uint32_t bits);
+  static void schedule(ProcessBase* process, uint32_t bits) {
+    // Usually the receiver is already scheduled: a load, not a contended
+    // read-modify-write. Safe against the idle path in run(): if this load
+    // sees the flag, the push came before the worker cleared it, and the
+    // worker's look at the mailbox after clearing sees the push.
+    if (bits == 0 && (process->state_.load(std::memory_order_seq_cst) &
+                      kScheduled) != 0) {
+      return;
+    }
+    const uint32_t previous = process->state_.fetch_or(
+        bits | kScheduled, std::memory_order_seq_cst);
+    if ((previous & kScheduled) == 0) {
+      submit(process);
+    }
+  }
+  static void submit(ProcessBase* process);
   static void terminateNow(ProcessBase* process);
 };
 
@@ -92,12 +115,15 @@ class Runtime {
 // the process cannot terminate completely while f runs.
 template <typename F>
 bool withProcess(ProcessCell* cell, F&& f) {
-  cell->users.fetch_add(1, std::memory_order_seq_cst);
+  HazardSlot& slot = hazardSlot();
+  // Nested use would unprotect the outer cell; f only queues work.
+  ProcessCell* const outer = slot.cell.load(std::memory_order_relaxed);
+  slot.cell.store(cell, std::memory_order_seq_cst);
   ProcessBase* process = cell->process.load(std::memory_order_seq_cst);
   if (process != nullptr) {
     f(process);
   }
-  cell->users.fetch_sub(1, std::memory_order_release);
+  slot.cell.store(outer, std::memory_order_release);
   return process != nullptr;
 }
 

@@ -70,6 +70,7 @@ void Scheduler::stop() {
 bool Scheduler::onWorker() const { return currentScheduler == this; }
 
 void Scheduler::submit(ProcessBase* process) {
+  pending_.fetch_add(1, std::memory_order_relaxed);
   if (currentScheduler == this) {
     auto* worker = static_cast<Worker*>(currentWorker);
     ProcessBase* displaced =
@@ -90,6 +91,7 @@ void Scheduler::submit(ProcessBase* process) {
 
 void Scheduler::resubmit(ProcessBase* process) {
   if (currentScheduler == this) {
+    pending_.fetch_add(1, std::memory_order_relaxed);
     pushLocal(*static_cast<Worker*>(currentWorker), process);
     return;
   }
@@ -136,16 +138,7 @@ bool Scheduler::hasQueuedWork() const {
 }
 
 bool Scheduler::idle() const {
-  if (hasQueuedWork()) {
-    return false;
-  }
-  for (const auto& worker : workers_) {
-    if (worker->running.load(std::memory_order_acquire) ||
-        worker->slot.load(std::memory_order_acquire) != nullptr) {
-      return false;
-    }
-  }
-  return true;
+  return pending_.load(std::memory_order_acquire) == 0;
 }
 
 ProcessBase* Scheduler::next(Worker& worker, uint64_t tick) {
@@ -304,10 +297,9 @@ void Scheduler::loop(Worker& worker) {
       park(worker);
       continue;
     }
-    worker.running.store(true, std::memory_order_release);
     worker.ticks.fetch_add(1, std::memory_order_release);
     run_(process);
-    worker.running.store(false, std::memory_order_release);
+    pending_.fetch_sub(1, std::memory_order_acq_rel);
   }
   currentScheduler = nullptr;
   currentWorker = nullptr;

@@ -58,7 +58,6 @@ class Scheduler {
     std::thread thread;
     std::atomic<ProcessBase*> slot{nullptr};
     std::atomic<uint64_t> ticks{0};  // processes run, for slot stealing
-    std::atomic<bool> running{false};
 
     SpinLock queueLock;
     std::deque<ProcessBase*> queue;
@@ -87,6 +86,9 @@ class Scheduler {
   std::deque<ProcessBase*> global_;
   std::atomic<size_t> globalSize_{0};
 
+  // Processes submitted and not yet run to the end of their turn: what
+  // Clock::settle() waits to see at zero.
+  std::atomic<int64_t> pending_{0};
   std::atomic<int> spinning_{0};
   std::atomic<int> parked_{0};
   std::atomic<bool> stopping_{false};

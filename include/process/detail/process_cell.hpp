@@ -1,10 +1,12 @@
 // ProcessCell: the small shared record that outlives a process, so that a
 // UPID can reach its process without a lookup and safely find it gone.
 //
-// A sender announces itself in `users`, then reads `process`; a terminating
-// process clears `process`, then waits for `users` to reach zero. Either the
-// sender sees the process gone, or the process sees the sender and waits
-// for it: no event is ever pushed into a process that has been freed.
+// A sender publishes the cell in its thread's hazard slot, then reads
+// `process`; a terminating process clears `process`, then waits until no
+// hazard slot holds its cell (src/runtime/hazard.hpp). Either the sender
+// sees the process gone, or the process sees the sender and waits for it: no
+// event is ever pushed into a process that has been freed, and senders to
+// one process share no counter.
 #pragma once
 
 #include <atomic>
@@ -19,7 +21,6 @@ namespace detail {
 
 struct ProcessCell {
   std::atomic<ProcessBase*> process{nullptr};
-  std::atomic<uint32_t> users{0};
   std::atomic<uint32_t> references{1};
   // Set once the process has completely terminated (finalize ran, events
   // dropped, linkers told); wait() watches it.
