@@ -41,12 +41,12 @@ std::optional<std::string> checkState(const Future<T>& future,
 
 }  // namespace process::detail
 
-#define PROCESSION_CHECK_STATE(expected, future)                            \
-  for (std::optional<std::string> procession_check_error_ =                 \
-           ::process::detail::checkState((future), #expected);              \
+#define PROCESSION_CHECK_STATE(expected, future)                             \
+  for (std::optional<std::string> procession_check_error_ =                  \
+           ::process::detail::checkState((future), #expected);               \
        procession_check_error_.has_value(); procession_check_error_.reset()) \
   google::LogMessageFatal(__FILE__, __LINE__).stream()                       \
-      << "CHECK_" #expected "(" #future ") failed: the future "             \
+      << "CHECK_" #expected "(" #future ") failed: the future "              \
       << *procession_check_error_ << " "
 
 #define CHECK_PENDING(future) PROCESSION_CHECK_STATE(PENDING, future)

@@ -48,8 +48,8 @@ Future<Nothing> completion(const Future<T>& future) {
     }
   });
   FutureAccess::onCompletedOrAbandoned(
-      future, [promise = std::move(promise)](FutureEvent event,
-                                             const Future<T>&) {
+      future,
+      [promise = std::move(promise)](FutureEvent event, const Future<T>&) {
         if (event == kCompleted) {
           promise.set(Nothing());
         }
@@ -77,24 +77,24 @@ Future<std::vector<T>> collect(const std::vector<Future<T>>& futures) {
   for (const Future<T>& future : futures) {
     // An abandoned input frees its callback, and with the last one the
     // promise goes: the result is abandoned.
-    detail::FutureAccess::onCompletedOrAbandoned(future, [state](
-        detail::FutureEvent event, const Future<T>& input) {
-      if (event != detail::kCompleted) {
-        return;
-      }
-      if (input.isFailed()) {
-        state->promise.fail("Collect failed: " + input.failure());
-      } else if (input.isDiscarded()) {
-        state->promise.discard();
-      } else if (state->remaining.fetch_sub(1) == 1) {
-        std::vector<T> values;
-        values.reserve(state->futures.size());
-        for (const Future<T>& each : state->futures) {
-          values.push_back(each.get());
-        }
-        state->promise.set(std::move(values));
-      }
-    });
+    detail::FutureAccess::onCompletedOrAbandoned(
+        future, [state](detail::FutureEvent event, const Future<T>& input) {
+          if (event != detail::kCompleted) {
+            return;
+          }
+          if (input.isFailed()) {
+            state->promise.fail("Collect failed: " + input.failure());
+          } else if (input.isDiscarded()) {
+            state->promise.discard();
+          } else if (state->remaining.fetch_sub(1) == 1) {
+            std::vector<T> values;
+            values.reserve(state->futures.size());
+            for (const Future<T>& each : state->futures) {
+              values.push_back(each.get());
+            }
+            state->promise.set(std::move(values));
+          }
+        });
   }
   return result;
 }
@@ -103,10 +103,9 @@ template <typename... Ts>
 Future<std::tuple<Ts...>> collect(const Future<Ts>&... futures) {
   std::vector<Future<Nothing>> each = {
       futures.then([](const Ts&) { return Nothing(); })...};
-  return collect(each).then(
-      [futures...](const std::vector<Nothing>&) {
-        return std::make_tuple(futures.get()...);
-      });
+  return collect(each).then([futures...](const std::vector<Nothing>&) {
+    return std::make_tuple(futures.get()...);
+  });
 }
 
 template <typename T>
@@ -125,13 +124,13 @@ Future<std::vector<Future<T>>> await(const std::vector<Future<T>>& futures) {
   Future<std::vector<Future<T>>> result = state->promise.future();
   detail::forwardDiscards(result, futures);
   for (const Future<T>& future : futures) {
-    detail::FutureAccess::onCompletedOrAbandoned(future, [state](
-        detail::FutureEvent event, const Future<T>&) {
-      if (event == detail::kCompleted &&
-          state->remaining.fetch_sub(1) == 1) {
-        state->promise.set(state->futures);
-      }
-    });
+    detail::FutureAccess::onCompletedOrAbandoned(
+        future, [state](detail::FutureEvent event, const Future<T>&) {
+          if (event == detail::kCompleted &&
+              state->remaining.fetch_sub(1) == 1) {
+            state->promise.set(state->futures);
+          }
+        });
   }
   return result;
 }

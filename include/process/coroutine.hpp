@@ -50,8 +50,7 @@ class FutureDiscarded : public std::runtime_error {
 
 class FutureAbandoned : public std::runtime_error {
  public:
-  FutureAbandoned()
-      : std::runtime_error("the awaited future was abandoned") {}
+  FutureAbandoned() : std::runtime_error("the awaited future was abandoned") {}
 };
 
 namespace detail {
@@ -175,7 +174,7 @@ class FutureAwaiter {
 
   template <typename Promise>
   void await_suspend(std::coroutine_handle<Promise> handle) {
-    if constexpr (requires(Promise& promise) { promise.relay(); }) {
+    if constexpr (requires(Promise & promise) { promise.relay(); }) {
       relay_ = handle.promise().relay();
       relay_->awaiting(future_);
     }
@@ -192,8 +191,8 @@ class FutureAwaiter {
     auto suspension = std::make_shared<Suspension>(handle);
     suspendOnCurrentProcess(suspension);
     FutureAccess::onCompletedOrAbandoned(
-        future, [suspension, home = std::move(home)](FutureEvent,
-                                                     const Future<T>&) {
+        future,
+        [suspension, home = std::move(home)](FutureEvent, const Future<T>&) {
           if (suspension->claim(Suspension::kResuming)) {
             deliver(home, new ResumeEvent(suspension->handle));
           }

@@ -20,25 +20,25 @@
 
 namespace process {
 
-#define PROCESSION_DEFER_METHOD(QUALIFIER)                                    \
+#define PROCESSION_DEFER_METHOD(QUALIFIER)                                   \
   template <typename T, typename R, typename... P, typename... A>            \
-  auto defer(const std::type_identity_t<PID<T>>& pid,                         \
-             R (T::*method)(P...) QUALIFIER, A&&... a) {                      \
-    using Method = decltype(method);                                          \
-    return detail::DeferredCall(                                              \
-        std::optional<UPID>(pid),                                             \
-        detail::DeferredMethod<T, Method, std::decay_t<A>...>{                \
+  auto defer(const std::type_identity_t<PID<T>>& pid,                        \
+             R (T::*method)(P...) QUALIFIER, A&&... a) {                     \
+    using Method = decltype(method);                                         \
+    return detail::DeferredCall(                                             \
+        std::optional<UPID>(pid),                                            \
+        detail::DeferredMethod<T, Method, std::decay_t<A>...>{               \
             method, std::tuple<std::decay_t<A>...>(std::forward<A>(a)...)}); \
-  }                                                                           \
+  }                                                                          \
   template <typename T, typename R, typename... P, typename... A>            \
   auto defer(const Process<T>& process, R (T::*method)(P...) QUALIFIER,      \
-             A&&... a) {                                                      \
-    return defer<T>(process.self(), method, std::forward<A>(a)...);           \
-  }                                                                           \
+             A&&... a) {                                                     \
+    return defer<T>(process.self(), method, std::forward<A>(a)...);          \
+  }                                                                          \
   template <typename T, typename R, typename... P, typename... A>            \
   auto defer(const Process<T>* process, R (T::*method)(P...) QUALIFIER,      \
-             A&&... a) {                                                      \
-    return defer<T>(process->self(), method, std::forward<A>(a)...);          \
+             A&&... a) {                                                     \
+    return defer<T>(process->self(), method, std::forward<A>(a)...);         \
   }
 
 PROCESSION_DEFER_METHOD()
@@ -47,30 +47,31 @@ PROCESSION_DEFER_METHOD(const)
 #undef PROCESSION_DEFER_METHOD
 
 template <typename F>
-  requires(!std::is_member_function_pointer_v<std::decay_t<F>>)
-auto defer(const UPID& pid, F&& f) {
+requires(!std::is_member_function_pointer_v<std::decay_t<F>>) auto defer(
+    const UPID& pid, F&& f) {
   return detail::DeferredCall(
       std::optional<UPID>(pid),
       detail::DeferredFunction<std::decay_t<F>>{std::forward<F>(f)});
 }
 
 template <typename F>
-  requires(!std::is_member_function_pointer_v<std::decay_t<F>>)
-auto defer(const ProcessBase& process, F&& f) {
+requires(!std::is_member_function_pointer_v<std::decay_t<F>>) auto defer(
+    const ProcessBase& process, F&& f) {
   return defer(process.self(), std::forward<F>(f));
 }
 
 template <typename F>
-  requires(!std::is_member_function_pointer_v<std::decay_t<F>>)
-auto defer(const ProcessBase* process, F&& f) {
+requires(!std::is_member_function_pointer_v<std::decay_t<F>>) auto defer(
+    const ProcessBase* process, F&& f) {
   return defer(process->self(), std::forward<F>(f));
 }
 
 // Runs f, when invoked, on an executor process the library chooses.
 template <typename F>
-  requires(!std::is_base_of_v<UPID, std::decay_t<F>> &&
-           !std::is_base_of_v<ProcessBase, std::remove_pointer_t<std::decay_t<F>>>)
-auto defer(F&& f) {
+requires(!std::is_base_of_v<UPID, std::decay_t<F>> &&
+         !std::is_base_of_v<
+             ProcessBase,
+             std::remove_pointer_t<std::decay_t<F>>>) auto defer(F&& f) {
   return detail::DeferredCall(
       std::optional<UPID>(),
       detail::DeferredFunction<std::decay_t<F>>{std::forward<F>(f)});

@@ -37,25 +37,24 @@ class DeferredCall {
       : pid_(std::move(pid)), g_(std::move(g)) {}
 
   template <typename... Args>
-    requires std::is_invocable_v<G&, ProcessBase&, std::decay_t<Args>&&...>
-  auto operator()(Args&&... args) const& {
-    return dispatchTo(target(),
-                      [g = g_, ... stored = std::decay_t<Args>(
-                                   std::forward<Args>(args))](
-                          ProcessBase& process) mutable {
-                        return std::invoke(g, process, std::move(stored)...);
-                      });
+  requires std::is_invocable_v<G&, ProcessBase&, std::decay_t<Args> &&...> auto
+  operator()(Args&&... args) const& {
+    return dispatchTo(
+        target(), [g = g_, ... stored = std::decay_t<Args>(std::forward<Args>(
+                               args))](ProcessBase& process) mutable {
+          return std::invoke(g, process, std::move(stored)...);
+        });
   }
 
   template <typename... Args>
-    requires std::is_invocable_v<G&, ProcessBase&, std::decay_t<Args>&&...>
-  auto operator()(Args&&... args) && {
-    return dispatchTo(target(),
-                      [g = std::move(g_), ... stored = std::decay_t<Args>(
-                                              std::forward<Args>(args))](
-                          ProcessBase& process) mutable {
-                        return std::invoke(g, process, std::move(stored)...);
-                      });
+  requires std::is_invocable_v<G&, ProcessBase&, std::decay_t<Args> &&...> auto
+  operator()(Args&&... args) && {
+    return dispatchTo(
+        target(), [g = std::move(g_),
+                   ... stored = std::decay_t<Args>(std::forward<Args>(args))](
+                      ProcessBase& process) mutable {
+          return std::invoke(g, process, std::move(stored)...);
+        });
   }
 
  private:
@@ -70,7 +69,7 @@ template <typename F>
 struct DeferredFunction {
   F f;
   template <typename... Args>
-    requires std::is_invocable_v<F&, Args&&...>
+  requires std::is_invocable_v<F&, Args&&...>
   auto operator()(ProcessBase&, Args&&... args)
       -> std::invoke_result_t<F&, Args&&...> {
     return std::invoke(f, std::forward<Args>(args)...);
@@ -87,13 +86,13 @@ struct DeferredMethod {
   std::tuple<Bound...> bound;
 
   template <typename... Args>
-    requires std::is_invocable_v<Binder&, Args&&...>
+  requires std::is_invocable_v<Binder&, Args&&...>
   auto operator()(ProcessBase& process, Args&&... args)
       -> std::invoke_result_t<Binder&, Args&&...> {
     return std::apply(
         [&](auto&... values) {
-          return std::bind(method, static_cast<T*>(&process), values...)(
-              std::forward<Args>(args)...);
+          return std::bind(method, static_cast<T*>(&process),
+                           values...)(std::forward<Args>(args)...);
         },
         bound);
   }

@@ -2,9 +2,10 @@
 // event in its mailbox, and returns a Future of the result:
 //
 //   Future<int> sum = dispatch(pid, &Counter::add, 5);     // int add(int)
-//   Future<Bytes> data = dispatch(pid, &Store::read, key); // Future<Bytes> read(Key)
-//   dispatch(pid, &Log::append, entry);                    // void: returns void
-//   Future<int> n = dispatch(pid, [] { return 42; });      // a lambda
+//   Future<Bytes> data = dispatch(pid, &Store::read, key); // Future<Bytes>
+//   read(Key) dispatch(pid, &Log::append, entry);                    // void:
+//   returns void Future<int> n = dispatch(pid, [] { return 42; });      // a
+//   lambda
 //
 // The target is a PID<T>, a Process<T>& or a Process<T>*. Arguments are
 // copied (or moved) into the event. A method that returns void gives void
@@ -64,39 +65,38 @@ DispatchResultOf<std::decay_t<F>> dispatchTo(const UPID& pid, F&& f) {
 // A method call with its arguments stored (decayed to the parameter types).
 template <typename T, typename Method, typename... P>
 auto methodCall(Method method, std::tuple<std::decay_t<P>...>&& arguments) {
-  return [method, arguments = std::move(arguments)](ProcessBase& process) mutable {
-    return std::apply(
-        [&](auto&... stored) {
-          return std::invoke(method, static_cast<T&>(process),
-                             std::forward<P>(stored)...);
-        },
-        arguments);
-  };
+  return
+      [method, arguments = std::move(arguments)](ProcessBase& process) mutable {
+        return std::apply(
+            [&](auto&... stored) {
+              return std::invoke(method, static_cast<T&>(process),
+                                 std::forward<P>(stored)...);
+            },
+            arguments);
+      };
 }
 
 }  // namespace detail
 
 #define PROCESSION_DISPATCH_METHOD(QUALIFIER)                                  \
-  template <typename T, typename R, typename... P, typename... A>            \
-    requires(sizeof...(P) == sizeof...(A))                                    \
-  auto dispatch(const std::type_identity_t<PID<T>>& pid,                      \
-                R (T::*method)(P...) QUALIFIER, A&&... a) {                   \
-    return detail::dispatchTo(                                                \
-        pid, detail::methodCall<T, decltype(method), P...>(                   \
-                 method, std::tuple<std::decay_t<P>...>(                      \
-                             std::forward<A>(a)...)));                        \
-  }                                                                           \
-  template <typename T, typename R, typename... P, typename... A>            \
-    requires(sizeof...(P) == sizeof...(A))                                    \
-  auto dispatch(const Process<T>& process, R (T::*method)(P...) QUALIFIER,   \
-                A&&... a) {                                                   \
-    return dispatch<T>(process.self(), method, std::forward<A>(a)...);        \
-  }                                                                           \
-  template <typename T, typename R, typename... P, typename... A>            \
-    requires(sizeof...(P) == sizeof...(A))                                    \
-  auto dispatch(const Process<T>* process, R (T::*method)(P...) QUALIFIER,   \
-                A&&... a) {                                                   \
-    return dispatch<T>(process->self(), method, std::forward<A>(a)...);       \
+  template <typename T, typename R, typename... P, typename... A>              \
+  requires(sizeof...(P) == sizeof...(A)) auto dispatch(                        \
+      const std::type_identity_t<PID<T>>& pid, R (T::*method)(P...) QUALIFIER, \
+      A&&... a) {                                                              \
+    return detail::dispatchTo(                                                 \
+        pid,                                                                   \
+        detail::methodCall<T, decltype(method), P...>(                         \
+            method, std::tuple<std::decay_t<P>...>(std::forward<A>(a)...)));   \
+  }                                                                            \
+  template <typename T, typename R, typename... P, typename... A>              \
+  requires(sizeof...(P) == sizeof...(A)) auto dispatch(                        \
+      const Process<T>& process, R (T::*method)(P...) QUALIFIER, A&&... a) {   \
+    return dispatch<T>(process.self(), method, std::forward<A>(a)...);         \
+  }                                                                            \
+  template <typename T, typename R, typename... P, typename... A>              \
+  requires(sizeof...(P) == sizeof...(A)) auto dispatch(                        \
+      const Process<T>* process, R (T::*method)(P...) QUALIFIER, A&&... a) {   \
+    return dispatch<T>(process->self(), method, std::forward<A>(a)...);        \
   }
 
 PROCESSION_DISPATCH_METHOD()
@@ -106,21 +106,21 @@ PROCESSION_DISPATCH_METHOD(const)
 
 // A lambda (or any callable taking nothing) run on the process.
 template <typename F>
-  requires std::is_invocable_v<std::decay_t<F>&>
-auto dispatch(const UPID& pid, F&& f) {
+requires std::is_invocable_v < std::decay_t<F>
+& > auto dispatch(const UPID& pid, F&& f) {
   return detail::dispatchTo(
       pid, [f = std::forward<F>(f)](ProcessBase&) mutable { return f(); });
 }
 
 template <typename F>
-  requires std::is_invocable_v<std::decay_t<F>&>
-auto dispatch(const ProcessBase& process, F&& f) {
+requires std::is_invocable_v < std::decay_t<F>
+& > auto dispatch(const ProcessBase& process, F&& f) {
   return dispatch(process.self(), std::forward<F>(f));
 }
 
 template <typename F>
-  requires std::is_invocable_v<std::decay_t<F>&>
-auto dispatch(const ProcessBase* process, F&& f) {
+requires std::is_invocable_v < std::decay_t<F>
+& > auto dispatch(const ProcessBase* process, F&& f) {
   return dispatch(process->self(), std::forward<F>(f));
 }
 

@@ -29,8 +29,8 @@ class Duration {
   template <typename Rep, typename Period>
   constexpr Duration(  // NOLINT(google-explicit-constructor)
       std::chrono::duration<Rep, Period> d)
-      : nanos_(std::chrono::duration_cast<std::chrono::nanoseconds>(d)
-                   .count()) {}
+      : nanos_(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(d).count()) {}
 
   // "10secs", "1.5ms", "3days": a number and one of ns, us, ms, secs, mins,
   // hrs, days, weeks.
@@ -76,13 +76,13 @@ class Duration {
     return *this;
   }
   template <typename N>
-    requires std::is_arithmetic_v<N>
+  requires std::is_arithmetic_v<N>
   constexpr Duration& operator*=(N factor) {
     nanos_ = static_cast<int64_t>(static_cast<double>(nanos_) * factor);
     return *this;
   }
   template <typename N>
-    requires std::is_arithmetic_v<N>
+  requires std::is_arithmetic_v<N>
   constexpr Duration& operator/=(N divisor) {
     nanos_ = static_cast<int64_t>(static_cast<double>(nanos_) / divisor);
     return *this;
@@ -94,17 +94,17 @@ class Duration {
     return fromNanoseconds(-a.nanos_);
   }
   template <typename N>
-    requires std::is_arithmetic_v<N>
+  requires std::is_arithmetic_v<N>
   friend constexpr Duration operator*(Duration d, N factor) {
     return d *= factor;
   }
   template <typename N>
-    requires std::is_arithmetic_v<N>
+  requires std::is_arithmetic_v<N>
   friend constexpr Duration operator*(N factor, Duration d) {
     return d *= factor;
   }
   template <typename N>
-    requires std::is_arithmetic_v<N>
+  requires std::is_arithmetic_v<N>
   friend constexpr Duration operator/(Duration d, N divisor) {
     return d /= divisor;
   }
@@ -130,14 +130,14 @@ class Duration {
 std::ostream& operator<<(std::ostream& stream, const Duration& duration);
 std::string stringify(const Duration& duration);
 
-#define PROCESSION_DURATION_UNIT(Name, Unit)                    \
-  class Name : public Duration {                                \
-   public:                                                      \
-    template <typename Rep>                                     \
-      requires std::is_arithmetic_v<Rep>                        \
-    explicit constexpr Name(Rep count) : Duration(count, Unit) {} \
+#define PROCESSION_DURATION_UNIT(Name, Unit)                        \
+  class Name : public Duration {                                    \
+   public:                                                          \
+    template <typename Rep>                                         \
+    requires std::is_arithmetic_v<Rep>                              \
+    explicit constexpr Name(Rep count) : Duration(count, Unit) {}   \
     constexpr Name(const Duration& d) : Duration(d) {} /* NOLINT */ \
-    constexpr double value() const { return ns() / double(Unit); } \
+    constexpr double value() const { return ns() / double(Unit); }  \
   }
 
 PROCESSION_DURATION_UNIT(Nanoseconds, NANOSECONDS);

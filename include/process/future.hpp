@@ -129,12 +129,12 @@ class Future {
   Future(const T& value);  // NOLINT(google-explicit-constructor)
   Future(T&& value);       // NOLINT(google-explicit-constructor)
   template <typename U>
-    requires(std::is_constructible_v<T, U &&> &&
-             !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_base_of_v<Failure, std::decay_t<U>> &&
-             !detail::IsFuture<std::decay_t<U>>::value &&
-             !std::is_same_v<std::decay_t<U>, Try<T>>)
-  Future(U&& value)  // NOLINT(google-explicit-constructor)
+  requires(std::is_constructible_v<T, U&&> &&
+           !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_base_of_v<Failure, std::decay_t<U>> &&
+           !detail::IsFuture<std::decay_t<U>>::value &&
+           !std::is_same_v<std::decay_t<U>, Try<T>>)
+      Future(U&& value)  // NOLINT(google-explicit-constructor)
       : Future(T(std::forward<U>(value))) {}
   Future(const Failure& failure);  // NOLINT(google-explicit-constructor)
   Future(const Try<T>& t);         // NOLINT(google-explicit-constructor)
@@ -147,9 +147,7 @@ class Future {
   bool isPending() const { return state() == detail::FutureState::PENDING; }
   bool isReady() const { return state() == detail::FutureState::READY; }
   bool isFailed() const { return state() == detail::FutureState::FAILED; }
-  bool isDiscarded() const {
-    return state() == detail::FutureState::DISCARDED;
-  }
+  bool isDiscarded() const { return state() == detail::FutureState::DISCARDED; }
   bool isAbandoned() const { return data_->abandoned.load(); }
   bool hasDiscard() const { return data_->discardRequested.load(); }
 
@@ -172,15 +170,15 @@ class Future {
   bool await(const Duration& timeout = Duration::max()) const;
 
   template <typename F>
-  const Future& onReady(F&& f) const;      // f(const T&) or f()
+  const Future& onReady(F&& f) const;  // f(const T&) or f()
   template <typename F>
-  const Future& onFailed(F&& f) const;     // f(const std::string&) or f()
+  const Future& onFailed(F&& f) const;  // f(const std::string&) or f()
   template <typename F>
   const Future& onDiscarded(F&& f) const;  // f()
   template <typename F>
-  const Future& onAny(F&& f) const;        // f(const Future<T>&) or f()
+  const Future& onAny(F&& f) const;  // f(const Future<T>&) or f()
   template <typename F>
-  const Future& onDiscard(F&& f) const;    // f(), on a discard request
+  const Future& onDiscard(F&& f) const;  // f(), on a discard request
   template <typename F>
   const Future& onAbandoned(F&& f) const;  // f()
 
@@ -304,23 +302,18 @@ class Promise {
     return future_.setValue(std::optional<T>(std::move(value)), false);
   }
   template <typename U>
-    requires(std::is_constructible_v<T, U &&> &&
-             !std::is_same_v<std::decay_t<U>, T> &&
-             !detail::IsFuture<std::decay_t<U>>::value)
-  bool set(U&& value) const {
+  requires(
+      std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
+      !detail::IsFuture<std::decay_t<U>>::value) bool set(U&& value) const {
     return set(T(std::forward<U>(value)));
   }
-  bool set() const
-    requires std::is_same_v<T, Nothing>
-  {
+  bool set() const requires std::is_same_v<T, Nothing> {
     return set(Nothing());
   }
   // The future follows `other`: it completes as `other` does, and discard
   // requests on it travel on to `other`.
   bool set(const Future<T>& other) const { return associate(other); }
-  bool associate(const Future<T>& other) const {
-    return follow(other, true);
-  }
+  bool associate(const Future<T>& other) const { return follow(other, true); }
   bool fail(const std::string& message) const {
     return future_.setFailure(message, false);
   }
@@ -445,20 +438,18 @@ bool Future<T>::complete(detail::FutureState target, bool viaAssociation,
 
 template <typename T>
 bool Future<T>::setValue(std::optional<T>&& value, bool viaAssociation) const {
-  return complete(detail::FutureState::READY, viaAssociation,
-                  [&](detail::FutureData<T>& data) {
-                    data.value = std::move(value);
-                  });
+  return complete(
+      detail::FutureState::READY, viaAssociation,
+      [&](detail::FutureData<T>& data) { data.value = std::move(value); });
 }
 
 template <typename T>
 bool Future<T>::setFailure(const std::string& message,
                            bool viaAssociation) const {
   auto failure = std::make_unique<std::string>(message);
-  return complete(detail::FutureState::FAILED, viaAssociation,
-                  [&](detail::FutureData<T>& data) {
-                    data.failure = std::move(failure);
-                  });
+  return complete(
+      detail::FutureState::FAILED, viaAssociation,
+      [&](detail::FutureData<T>& data) { data.failure = std::move(failure); });
 }
 
 template <typename T>
@@ -594,22 +585,22 @@ const Future<T>& Future<T>::onAny(F&& f) const {
 template <typename T>
 template <typename F>
 const Future<T>& Future<T>::onDiscard(F&& f) const {
-  addCallback(detail::kDiscardRequested,
-              [f = std::forward<F>(f)](detail::FutureEvent,
-                                       const Future&) mutable {
-                std::invoke(std::move(f));
-              });
+  addCallback(
+      detail::kDiscardRequested,
+      [f = std::forward<F>(f)](detail::FutureEvent, const Future&) mutable {
+        std::invoke(std::move(f));
+      });
   return *this;
 }
 
 template <typename T>
 template <typename F>
 const Future<T>& Future<T>::onAbandoned(F&& f) const {
-  addCallback(detail::kAbandoned,
-              [f = std::forward<F>(f)](detail::FutureEvent,
-                                       const Future&) mutable {
-                std::invoke(std::move(f));
-              });
+  addCallback(
+      detail::kAbandoned,
+      [f = std::forward<F>(f)](detail::FutureEvent, const Future&) mutable {
+        std::invoke(std::move(f));
+      });
   return *this;
 }
 
@@ -694,19 +685,18 @@ Future<T> Future<T>::recover(F&& f) const {
       future->discard();
     }
   });
-  addCallback(
-      detail::kCompleted | detail::kAbandoned,
-      [promise = std::move(promise), f = std::forward<F>(f)](
-          detail::FutureEvent event, const Future& future) mutable {
-        if (event == detail::kCompleted && future.isReady()) {
-          promise.associate(future);
-          return;
-        }
-        // FAILED, DISCARDED or abandoned: let f decide, and let what it
-        // returns run undisturbed by the discard that got us here.
-        promise.future().clearDiscardRequest();
-        detail::completeWith(promise, std::move(f), future);
-      });
+  addCallback(detail::kCompleted | detail::kAbandoned,
+              [promise = std::move(promise), f = std::forward<F>(f)](
+                  detail::FutureEvent event, const Future& future) mutable {
+                if (event == detail::kCompleted && future.isReady()) {
+                  promise.associate(future);
+                  return;
+                }
+                // FAILED, DISCARDED or abandoned: let f decide, and let what it
+                // returns run undisturbed by the discard that got us here.
+                promise.future().clearDiscardRequest();
+                detail::completeWith(promise, std::move(f), future);
+              });
   return result;
 }
 
@@ -762,15 +752,15 @@ bool Promise<T>::follow(const Future<T>& other, bool forwardDiscards) const {
       }
     });
   }
-  other.addCallback(detail::kCompleted | detail::kAbandoned,
-                    [self = future_](detail::FutureEvent event,
-                                     const Future<T>& future) {
-                      if (event == detail::kCompleted) {
-                        self.follow(future);
-                      } else {
-                        self.abandon(true);
-                      }
-                    });
+  other.addCallback(
+      detail::kCompleted | detail::kAbandoned,
+      [self = future_](detail::FutureEvent event, const Future<T>& future) {
+        if (event == detail::kCompleted) {
+          self.follow(future);
+        } else {
+          self.abandon(true);
+        }
+      });
   return true;
 }
 

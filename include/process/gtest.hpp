@@ -2,8 +2,8 @@
 // default, also while the Clock is paused) for the future to leave PENDING,
 // then checks its state:
 //
-//   AWAIT_READY(future);              AWAIT_ASSERT_READY_FOR(future, Seconds(1));
-//   AWAIT_FAILED(future);             AWAIT_EXPECT_FAILED(future);
+//   AWAIT_READY(future);              AWAIT_ASSERT_READY_FOR(future,
+//   Seconds(1)); AWAIT_FAILED(future);             AWAIT_EXPECT_FAILED(future);
 //   AWAIT_DISCARDED(future);          AWAIT_ABANDONED(future);
 //   AWAIT_EXPECT_EQ(42, future);      AWAIT_ASSERT_EQ(expected, future);
 //   AWAIT_EXPECT_TRUE(future);        AWAIT_EXPECT_FAILURE_EQ("why", future);
@@ -100,10 +100,10 @@ template <typename T>
 }  // namespace process::testing
 
 #define PROCESSION_AWAIT_STATE_(assertion, future, timeout, state)      \
-  assertion(                                                             \
+  assertion(                                                            \
       [&](const char* e, const char* t, const auto& f, const auto& d) { \
-        return ::process::testing::awaitState(e, t, f, d, #state);       \
-      },                                                                 \
+        return ::process::testing::awaitState(e, t, f, d, #state);      \
+      },                                                                \
       future, timeout)
 
 #define AWAIT_ASSERT_STATE_FOR(state, future, timeout) \
@@ -175,9 +175,9 @@ template <typename T>
 #define AWAIT_EXPECT_FALSE(actual) AWAIT_EXPECT_EQ(false, actual)
 #define AWAIT_FALSE(actual) AWAIT_ASSERT_FALSE(actual)
 
-#define AWAIT_ASSERT_FAILURE_EQ(expected, actual)                          \
+#define AWAIT_ASSERT_FAILURE_EQ(expected, actual)                         \
   ASSERT_PRED_FORMAT3(::process::testing::awaitFailure, expected, actual, \
                       PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_EXPECT_FAILURE_EQ(expected, actual)                          \
+#define AWAIT_EXPECT_FAILURE_EQ(expected, actual)                         \
   EXPECT_PRED_FORMAT3(::process::testing::awaitFailure, expected, actual, \
                       PROCESSION_AWAIT_TIMEOUT)

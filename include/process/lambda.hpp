@@ -34,9 +34,9 @@ class CallableOnce<R(Args...)> {
   static constexpr std::size_t kInlineBytes = 4 * sizeof(void*);
 
   template <typename F>
-  static constexpr bool kFitsInline =
-      sizeof(F) <= kInlineBytes && alignof(F) <= alignof(std::max_align_t) &&
-      std::is_nothrow_move_constructible_v<F>;
+  static constexpr bool kFitsInline = sizeof(F) <= kInlineBytes &&
+                                      alignof(F) <= alignof(std::max_align_t) &&
+                                      std::is_nothrow_move_constructible_v<F>;
 
   // One table per stored type: how to call, move and destroy it.
   struct Operations {
@@ -89,9 +89,9 @@ class CallableOnce<R(Args...)> {
   CallableOnce(std::nullptr_t) {}  // NOLINT(google-explicit-constructor)
 
   template <typename F>
-    requires(!std::is_same_v<std::decay_t<F>, CallableOnce> &&
-             std::is_invocable_r_v<R, std::decay_t<F>, Args...>)
-  CallableOnce(F&& f) {  // NOLINT(google-explicit-constructor)
+  requires(!std::is_same_v<std::decay_t<F>, CallableOnce> &&
+           std::is_invocable_r_v<R, std::decay_t<F>, Args...>)
+      CallableOnce(F&& f) {  // NOLINT(google-explicit-constructor)
     using Stored = std::decay_t<F>;
     if constexpr (kFitsInline<Stored>) {
       ::new (static_cast<void*>(storage_)) Stored(std::forward<F>(f));

@@ -48,7 +48,7 @@ class Option : public std::optional<T> {
   using std::optional<T>::optional;
 
   Option() = default;
-  Option(None) {}  // NOLINT(google-explicit-constructor)
+  Option(None) {}         // NOLINT(google-explicit-constructor)
   Option(const T& value)  // NOLINT(google-explicit-constructor)
       : std::optional<T>(value) {}
   Option(T&& value)  // NOLINT(google-explicit-constructor)
@@ -56,8 +56,8 @@ class Option : public std::optional<T> {
   Option(std::optional<T> value)  // NOLINT(google-explicit-constructor)
       : std::optional<T>(std::move(value)) {}
   template <typename U>
-    requires(std::is_convertible_v<const U&, T> && !std::is_same_v<U, T>)
-  Option(const Option<U>& other) {  // NOLINT(google-explicit-constructor)
+  requires(std::is_convertible_v<const U&, T> && !std::is_same_v<U, T>)
+      Option(const Option<U>& other) {  // NOLINT(google-explicit-constructor)
     if (other.isSome()) {
       this->emplace(other.get());
     }
@@ -93,10 +93,10 @@ class Option : public std::optional<T> {
   }
   friend bool operator==(const Option& left, None) { return left.isNone(); }
   template <typename U>
-    requires(!std::is_same_v<std::decay_t<U>, Option> &&
-             !std::is_same_v<std::decay_t<U>, None> &&
-             requires(const T& t, const U& u) { t == u; })
-  friend bool operator==(const Option& left, const U& right) {
+  requires(!std::is_same_v<std::decay_t<U>, Option> &&
+           !std::is_same_v<std::decay_t<U>, None> &&
+           requires(const T& t, const U& u) { t == u; }) friend bool
+  operator==(const Option& left, const U& right) {
     return left.isSome() && left.get() == right;
   }
 };

@@ -14,8 +14,7 @@ template <typename T>
 class Owned : public std::shared_ptr<T> {
  public:
   Owned() = default;
-  explicit Owned(T* object)
-      : std::shared_ptr<T>(object, ReleasableDelete{}) {}
+  explicit Owned(T* object) : std::shared_ptr<T>(object, ReleasableDelete{}) {}
   template <typename U>
   Owned(const Owned<U>& other)  // NOLINT(google-explicit-constructor)
       : std::shared_ptr<T>(other) {}

@@ -20,8 +20,7 @@ class ProcessBase;
 
 struct UPID {
   UPID() = default;
-  UPID(std::string id, Address address)
-      : id(std::move(id)), address(address) {}
+  UPID(std::string id, Address address) : id(std::move(id)), address(address) {}
   UPID(std::string id, net::IP ip, uint16_t port)
       : id(std::move(id)), address(ip, port) {}
   // Parses "id@ip:port"; an invalid text gives an empty UPID (as libprocess
@@ -64,7 +63,7 @@ struct PID : UPID {
   PID(const T& process) : UPID(process) {}   // NOLINT
 
   template <typename Base>
-    requires std::is_base_of_v<Base, T>
+  requires std::is_base_of_v<Base, T>
   operator PID<Base>() const {  // NOLINT(google-explicit-constructor)
     return PID<Base>(static_cast<const UPID&>(*this));
   }

@@ -27,7 +27,7 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <process/coroutine.hpp>
@@ -108,7 +108,10 @@ class ProcessBase {
   bool initialized_ = false;
   bool managed_ = false;
   detail::ContextImpl* context_ = nullptr;
-  std::unique_ptr<std::unordered_map<std::string, MessageHandler>> handlers_;
+  // Few per process: a scan that compares lengths first beats hashing the
+  // name of every message.
+  std::unique_ptr<std::vector<std::pair<std::string, MessageHandler>>>
+      handlers_;
   // What few processes need: who linked to us, suspended coroutines.
   std::unique_ptr<detail::ProcessExtras> extras_;
 };
@@ -128,7 +131,9 @@ class Process : public ProcessBase {
 // initialize(). With `manage`, it is deleted once it terminates. Spawning a
 // process twice, or with an id already taken, gives an empty UPID.
 UPID spawn(ProcessBase* process, bool manage = false);
-inline UPID spawn(ProcessBase& process) { return spawn(&process, false); }
+inline UPID spawn(ProcessBase& process) {
+  return spawn(&process, false);
+}
 template <typename T>
 PID<T> spawn(T* process, bool manage = false) {
   return PID<T>(spawn(static_cast<ProcessBase*>(process), manage));

@@ -18,17 +18,19 @@ template <typename T, typename E = Error>
 class Try {
  public:
   Try(const T& value) : state_(std::in_place_index<0>, value) {}  // NOLINT
-  Try(T&& value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
+  Try(T&& value)
+      : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
   template <typename U>
-    requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, T> &&
-             !std::is_base_of_v<Error, std::decay_t<U>> &&
-             !std::is_same_v<std::decay_t<U>, Try>)
-  Try(U&& value)  // NOLINT(google-explicit-constructor)
+  requires(std::is_constructible_v<T, U&&> &&
+           !std::is_same_v<std::decay_t<U>, T> &&
+           !std::is_base_of_v<Error, std::decay_t<U>> &&
+           !std::is_same_v<std::decay_t<U>, Try>)
+      Try(U&& value)  // NOLINT(google-explicit-constructor)
       : state_(std::in_place_index<0>, std::forward<U>(value)) {}
   Try(const E& error) : state_(std::in_place_index<1>, error) {}  // NOLINT
   template <typename Derived>
-    requires(std::is_base_of_v<E, Derived> && !std::is_same_v<Derived, E>)
-  Try(const Derived& error)  // NOLINT(google-explicit-constructor)
+  requires(std::is_base_of_v<E, Derived> && !std::is_same_v<Derived, E>)
+      Try(const Derived& error)  // NOLINT(google-explicit-constructor)
       : state_(std::in_place_index<1>, static_cast<const E&>(error)) {}
 
   static Try some(T value) { return Try(std::move(value)); }

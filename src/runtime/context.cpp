@@ -77,7 +77,8 @@ ContextImpl::ContextImpl(const Context::Options& options) {
     address.port = options.advertisePort;
   }
   const int workers = options.workers > 0 ? options.workers : defaultWorkers();
-  scheduler = std::make_unique<Scheduler>(workers, &Runtime::run);
+  scheduler = std::make_unique<Scheduler>(
+      workers, static_cast<void (*)(ProcessBase*)>(&Runtime::run));
   std::unique_lock<std::shared_mutex> guard(contextsMutex());
   contexts().push_back(this);
 }
@@ -207,9 +208,13 @@ Context& Context::instance() {
   return *context;
 }
 
-Address Context::address() const { return impl_->address; }
+Address Context::address() const {
+  return impl_->address;
+}
 
-int Context::workers() const { return impl_->scheduler->workers(); }
+int Context::workers() const {
+  return impl_->scheduler->workers();
+}
 
 UPID Context::spawn(ProcessBase* process, bool manage) {
   return impl_->spawn(process, manage);

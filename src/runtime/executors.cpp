@@ -91,8 +91,9 @@ UPID executorPid() {
   static std::atomic<size_t> next{0};
   const UPID current = currentSelf();
   for (;;) {
-    const UPID& pid = (*executors)[next.fetch_add(1, std::memory_order_relaxed) %
-                                   executors->size()];
+    const UPID& pid =
+        (*executors)[next.fetch_add(1, std::memory_order_relaxed) %
+                     executors->size()];
     if (pid != current) {  // never back onto the calling executor
       return pid;
     }

@@ -22,7 +22,19 @@ namespace {
 // monopolise a worker.
 constexpr int kBatch = 128;
 
+// Cooperative yielding at send. A process that sends a flood from one event
+// (a loop of sends) cannot be preempted, and the receiver it scheduled waits
+// for this worker until the event ends, while the flood piles up in memory.
+// So every kHelpEvery deliveries within one event, this worker runs up to
+// kHelpBatch events of the receiver if it waits for this worker, then
+// returns to the sender. Only one level deep; it never runs the sender itself,
+// and the receiver still runs on one worker at a time.
+constexpr int kHelpEvery = 256;
+constexpr int kHelpBatch = 1024;
+
 thread_local ProcessBase* runningProcess = nullptr;
+thread_local int deliveriesThisEvent = 0;
+thread_local bool helping = false;
 
 class CurrentProcess {
  public:
@@ -122,8 +134,8 @@ void logDroppedMessage(const std::string& name, const UPID& to,
   static std::atomic<uint64_t> drops{0};
   const uint64_t count = drops.fetch_add(1, std::memory_order_relaxed) + 1;
   if (count <= 100 || count % 10000 == 0) {
-    LOG(WARNING) << "Dropped message '" << name << "' to " << to << ": "
-                 << why << " (" << count << " dropped so far)";
+    LOG(WARNING) << "Dropped message '" << name << "' to " << to << ": " << why
+                 << " (" << count << " dropped so far)";
   }
 }
 
@@ -145,10 +157,16 @@ void deliver(const UPID& to, Event* event) {
     resolved = resolve(to);
     cell = resolved.get();
   }
-  auto enqueue = [event](ProcessBase* process) {
+  ProcessBase* target = nullptr;
+  auto enqueue = [event, &target](ProcessBase* process) {
     Runtime::enqueue(process, event);
+    target = process;
   };
   if (cell != nullptr && withProcess(cell, enqueue)) {
+    if (runningProcess != nullptr && ++deliveriesThisEvent >= kHelpEvery) {
+      deliveriesThisEvent = 0;
+      Runtime::help(target);
+    }
     return;
   }
   // The referenced process is gone; one of the same name may have replaced
@@ -189,8 +207,7 @@ void Runtime::requestTerminate(ProcessBase* process) {
   schedule(process, kTerminating);
 }
 
-void Runtime::prepare(ProcessBase* process, ContextImpl* context,
-                      bool manage) {
+void Runtime::prepare(ProcessBase* process, ContextImpl* context, bool manage) {
   process->context_ = context;
   process->managed_ = manage;
   process->pid_.address = context->address;
@@ -205,14 +222,39 @@ void Runtime::unprepare(ProcessBase* process) {
   process->context_ = nullptr;
 }
 
+void Runtime::help(ProcessBase* receiver) {
+  ProcessBase* sender = runningProcess;
+  if (helping || sender == nullptr || receiver == sender) {
+    return;
+  }
+  // Only a receiver queued for this very worker: then it is not running
+  // anywhere, and nothing else will run it before this event ends. (The
+  // pointer is only compared until then: a queued process is alive.)
+  Scheduler& scheduler = *sender->context_->scheduler;
+  if (!scheduler.takeIfWaiting(receiver)) {
+    return;
+  }
+  helping = true;
+  const int savedDeliveries = deliveriesThisEvent;
+  run(receiver, kHelpBatch);
+  deliveriesThisEvent = savedDeliveries;
+  helping = false;
+  scheduler.finishedInline();
+}
+
 void Runtime::run(ProcessBase* process) {
+  run(process, kBatch);
+}
+
+void Runtime::run(ProcessBase* process, int batch) {
   {
     CurrentProcess current(process);
     if (!process->initialized_) {
       process->initialized_ = true;
       guarded("initialize()", process->pid_, [&] { process->initialize(); });
     }
-    for (int handled = 0; handled < kBatch; ++handled) {
+    for (int handled = 0; handled < batch; ++handled) {
+      deliveriesThisEvent = 0;
       if ((process->state_.load(std::memory_order_acquire) & kTerminating) !=
           0) {
         break;
@@ -309,10 +351,11 @@ void Runtime::terminateNow(ProcessBase* process) {
 void Runtime::handleMessage(ProcessBase& process, const UPID& from,
                             const std::string& name, const std::string& body) {
   if (process.handlers_ != nullptr) {
-    auto handler = process.handlers_->find(name);
-    if (handler != process.handlers_->end()) {
-      handler->second(from, body);
-      return;
+    for (const auto& [installed, handler] : *process.handlers_) {
+      if (installed.size() == name.size() && installed == name) {
+        handler(from, body);
+        return;
+      }
     }
   }
   VLOG(1) << process.self() << " has no handler for message '" << name
@@ -374,10 +417,16 @@ UPID ProcessBase::link(const UPID& to) {
 
 void ProcessBase::install(const std::string& name, MessageHandler handler) {
   if (handlers_ == nullptr) {
-    handlers_ = std::make_unique<
-        std::unordered_map<std::string, MessageHandler>>();
+    handlers_ =
+        std::make_unique<std::vector<std::pair<std::string, MessageHandler>>>();
   }
-  (*handlers_)[name] = std::move(handler);
+  for (auto& [installed, existing] : *handlers_) {
+    if (installed == name) {
+      existing = std::move(handler);
+      return;
+    }
+  }
+  handlers_->emplace_back(name, std::move(handler));
 }
 
 void ProcessBase::send(const UPID& to, const std::string& name) const {
@@ -453,6 +502,8 @@ void post(const UPID& from, const UPID& to, const std::string& name,
   detail::deliver(to, new detail::MessageEvent(from, name, std::move(body)));
 }
 
-ProcessBase* currentProcess() { return detail::runningProcess; }
+ProcessBase* currentProcess() {
+  return detail::runningProcess;
+}
 
 }  // namespace process

@@ -7,10 +7,14 @@
 namespace process::detail {
 namespace {
 
-size_t hashOf(std::string_view id) { return std::hash<std::string_view>()(id); }
+size_t hashOf(std::string_view id) {
+  return std::hash<std::string_view>()(id);
+}
 
 // Within a shard, use the bits the shard choice did not.
-size_t home(size_t hash, size_t capacity) { return (hash / 16) & (capacity - 1); }
+size_t home(size_t hash, size_t capacity) {
+  return (hash / 16) & (capacity - 1);
+}
 
 }  // namespace
 
@@ -40,8 +44,7 @@ void Registry::Shard::place(ProcessBase* process, size_t hash) {
 }
 
 void Registry::Shard::grow() {
-  std::vector<ProcessBase*> old(slots.empty() ? 16 : slots.size() * 2,
-                                nullptr);
+  std::vector<ProcessBase*> old(slots.empty() ? 16 : slots.size() * 2, nullptr);
   old.swap(slots);
   for (ProcessBase* process : old) {
     if (process != nullptr) {
@@ -85,8 +88,8 @@ void Registry::remove(ProcessBase* process) {
     const size_t want =
         home(hashOf(shard.slots[i]->self().id), shard.slots.size());
     // Movable if `want` is not in the cyclic range (hole, i].
-    const bool inRange = hole <= i ? (want > hole && want <= i)
-                                   : (want > hole || want <= i);
+    const bool inRange =
+        hole <= i ? (want > hole && want <= i) : (want > hole || want <= i);
     if (!inRange) {
       shard.slots[hole] = shard.slots[i];
       shard.slots[i] = nullptr;

@@ -76,12 +76,15 @@ class Runtime {
   static void requestTerminate(ProcessBase* process);
   // The scheduler's entry point: runs a batch of the process's events.
   static void run(ProcessBase* process);
+  static void run(ProcessBase* process, int batch);
+  // Called on a worker by a process that has sent a lot in one event: runs
+  // a batch of `receiver` here if it is waiting for this worker.
+  static void help(ProcessBase* receiver);
   static void handleMessage(ProcessBase& process, const UPID& from,
                             const std::string& name, const std::string& body);
   static void addLinker(ProcessBase& process, const UPID& linker);
   static void exited(ProcessBase& process, const UPID& pid);
-  static void prepare(ProcessBase* process, ContextImpl* context,
-                      bool manage);
+  static void prepare(ProcessBase* process, ContextImpl* context, bool manage);
   // Undoes prepare() (a spawn that failed), so the object can be destroyed.
   static void unprepare(ProcessBase* process);
   // Schedules a freshly spawned process: its first run calls initialize().
@@ -97,12 +100,12 @@ class Runtime {
     // read-modify-write. Safe against the idle path in run(): if this load
     // sees the flag, the push came before the worker cleared it, and the
     // worker's look at the mailbox after clearing sees the push.
-    if (bits == 0 && (process->state_.load(std::memory_order_seq_cst) &
-                      kScheduled) != 0) {
+    if (bits == 0 &&
+        (process->state_.load(std::memory_order_seq_cst) & kScheduled) != 0) {
       return;
     }
-    const uint32_t previous = process->state_.fetch_or(
-        bits | kScheduled, std::memory_order_seq_cst);
+    const uint32_t previous =
+        process->state_.fetch_or(bits | kScheduled, std::memory_order_seq_cst);
     if ((previous & kScheduled) == 0) {
       submit(process);
     }

@@ -45,7 +45,9 @@ Scheduler::Scheduler(int workers, RunFunction run) : run_(run) {
   }
 }
 
-Scheduler::~Scheduler() { stop(); }
+Scheduler::~Scheduler() {
+  stop();
+}
 
 void Scheduler::stop() {
   if (stopping_.exchange(true)) {
@@ -67,7 +69,9 @@ void Scheduler::stop() {
   }
 }
 
-bool Scheduler::onWorker() const { return currentScheduler == this; }
+bool Scheduler::onWorker() const {
+  return currentScheduler == this;
+}
 
 void Scheduler::submit(ProcessBase* process) {
   pending_.fetch_add(1, std::memory_order_relaxed);
@@ -96,6 +100,28 @@ void Scheduler::resubmit(ProcessBase* process) {
     return;
   }
   submit(process);
+}
+
+bool Scheduler::takeIfWaiting(ProcessBase* process) {
+  if (currentScheduler != this) {
+    return false;
+  }
+  auto* worker = static_cast<Worker*>(currentWorker);
+  ProcessBase* expected = process;
+  if (worker->slot.compare_exchange_strong(expected, nullptr)) {
+    return true;
+  }
+  if (worker->queued.load(std::memory_order_acquire) > 0) {
+    std::lock_guard<SpinLock> guard(worker->queueLock);
+    for (auto it = worker->queue.begin(); it != worker->queue.end(); ++it) {
+      if (*it == process) {
+        worker->queue.erase(it);
+        worker->queued.fetch_sub(1, std::memory_order_release);
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 void Scheduler::pushLocal(Worker& worker, ProcessBase* process) {
@@ -275,8 +301,8 @@ void Scheduler::park(Worker& worker) {
   parked_.fetch_sub(1, std::memory_order_seq_cst);
   lock.unlock();
 
-  if (busy != nullptr && busy->ticks.load(std::memory_order_acquire) ==
-                             busyTicks) {
+  if (busy != nullptr &&
+      busy->ticks.load(std::memory_order_acquire) == busyTicks) {
     ProcessBase* expected = waiting;
     if (busy->slot.compare_exchange_strong(expected, nullptr)) {
       pushLocal(worker, waiting);

@@ -43,6 +43,11 @@ class Scheduler {
   // Queues a process that ran its batch and still has events (on a worker).
   void resubmit(ProcessBase* process);
 
+  // On a worker: if `process` waits for this worker (in its slot or local
+  // queue), takes it, to run it inline (then call finishedInline()).
+  bool takeIfWaiting(ProcessBase* process);
+  void finishedInline() { pending_.fetch_sub(1, std::memory_order_acq_rel); }
+
   // Stops and joins the workers; queued processes are not run.
   void stop();
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <string>
 #include <utility>
 
@@ -27,6 +28,11 @@ class Event : public MailboxNode {
   Event(const Event&) = delete;
   Event& operator=(const Event&) = delete;
   virtual ~Event() = default;
+
+  // Events come from per-thread pools (src/runtime/event_memory.cpp): they
+  // are made on one thread and freed on another, millions a second.
+  static void* operator new(size_t size);
+  static void operator delete(void* memory, size_t size);
 
   virtual void run(ProcessBase& process) = 0;
   // The target is gone: the event will never run. Called once at most,

@@ -26,7 +26,7 @@ enum class FutureState : uint8_t { PENDING, READY, FAILED, DISCARDED };
 
 // What a callback node listens for (a bit set).
 enum FutureEvent : uint8_t {
-  kCompleted = 1,   // READY, FAILED or DISCARDED
+  kCompleted = 1,  // READY, FAILED or DISCARDED
   kDiscardRequested = 2,
   kAbandoned = 4,
 };
