@@ -30,21 +30,11 @@
 #include <process/future.hpp>
 #include <process/process.hpp>
 
+#include "say.hpp"
+
 using namespace process;
 
-namespace {
-
-// Prints one whole line, even when several threads print at once.
-template <typename... Args>
-void say(const Args&... args) {
-  static std::mutex mutex;
-  std::ostringstream line;
-  (line << ... << args) << '\n';
-  std::lock_guard<std::mutex> guard(mutex);
-  std::cout << line.str() << std::flush;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 class PingProcess : public Process<PingProcess> {
  public:

@@ -19,19 +19,11 @@
 #include <process/future.hpp>
 #include <process/process.hpp>
 
+#include "say.hpp"
+
 using namespace process;
 
 namespace {
-
-// Prints one whole line, even when several threads print at once.
-template <typename... Args>
-void say(const Args&... args) {
-  static std::mutex mutex;
-  std::ostringstream line;
-  (line << ... << args) << '\n';
-  std::lock_guard<std::mutex> guard(mutex);
-  std::cout << line.str() << std::flush;
-}
 
 // Where a callback ran: the process whose event it was part of (an empty
 // UPID when it ran outside any process) and the OS thread.
