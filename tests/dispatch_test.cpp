@@ -21,29 +21,11 @@
 #include <process/gtest.hpp>
 #include <process/process.hpp>
 
+#include "gate.hpp"
+
 using namespace process;
 
 namespace {
-
-class Gate {
- public:
-  void open() {
-    {
-      std::lock_guard<std::mutex> guard(mutex_);
-      open_ = true;
-    }
-    condition_.notify_all();
-  }
-  bool wait(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return condition_.wait_for(lock, timeout, [&] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable condition_;
-  bool open_ = false;
-};
 
 struct Point {
   int x = 0;

@@ -24,33 +24,14 @@
 #include <process/id.hpp>
 #include <process/pid.hpp>
 
+#include "gate.hpp"
+
 using namespace process;
 
 namespace {
 
 // A gate that an event can wait behind until the test opens it. The wait is
 // bounded, so a failing test cannot hang the binary.
-class Gate {
- public:
-  void open() {
-    {
-      std::lock_guard<std::mutex> guard(mutex_);
-      open_ = true;
-    }
-    condition_.notify_all();
-  }
-  // True if the gate opened within `timeout`.
-  bool wait(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    std::unique_lock<std::mutex> lock(mutex_);
-    return condition_.wait_for(lock, timeout, [&] { return open_; });
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable condition_;
-  bool open_ = false;
-};
-
 // Terminates and waits for a process when the test leaves its scope, also
 // when an ASSERT returns early.
 class Reaper {
