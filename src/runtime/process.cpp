@@ -99,34 +99,38 @@ std::condition_variable& terminationCondition() {
   static auto* condition = new std::condition_variable();
   return *condition;
 }
-std::atomic<int> terminationWaiters{0};
-
 }  // namespace
 
 void notifyTerminated(ProcessCell* cell) {
   cell->done.store(true, std::memory_order_seq_cst);
-  if (terminationWaiters.load(std::memory_order_seq_cst) > 0) {
+  if (cell->waited.load(std::memory_order_seq_cst)) {
     std::lock_guard<std::mutex> guard(terminationMutex());
     terminationCondition().notify_all();
   }
 }
 
 bool waitTerminated(const CellRef& cell, const Duration& timeout) {
-  if (cell->done.load(std::memory_order_acquire)) {
-    return true;
+  // Termination is often a few microseconds away: look a little before
+  // paying for a sleep and a wake-up.
+  for (int spin = 0; spin < 2000; ++spin) {
+    if (cell->done.load(std::memory_order_acquire)) {
+      return true;
+    }
+    if (spin % 64 == 63) {
+      std::this_thread::yield();
+    }
   }
-  terminationWaiters.fetch_add(1, std::memory_order_seq_cst);
+  if (timeout == Duration::zero()) {
+    return false;
+  }
+  cell->waited.store(true, std::memory_order_seq_cst);
   std::unique_lock<std::mutex> lock(terminationMutex());
   auto done = [&] { return cell->done.load(std::memory_order_seq_cst); };
-  bool result = true;
   if (timeout >= Duration::max() / 2) {
     terminationCondition().wait(lock, done);
-  } else {
-    result = terminationCondition().wait_for(lock, timeout.chrono(), done);
+    return true;
   }
-  lock.unlock();
-  terminationWaiters.fetch_sub(1, std::memory_order_seq_cst);
-  return result;
+  return terminationCondition().wait_for(lock, timeout.chrono(), done);
 }
 
 void logDroppedMessage(const std::string& name, const UPID& to,

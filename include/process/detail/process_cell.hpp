@@ -25,6 +25,9 @@ struct ProcessCell {
   // Set once the process has completely terminated (finalize ran, events
   // dropped, linkers told); wait() watches it.
   std::atomic<bool> done{false};
+  // Someone blocks in wait() for this process: its termination must wake
+  // them (and only then pays for it).
+  std::atomic<bool> waited{false};
 };
 
 // A counted reference to a ProcessCell.
