@@ -1,6 +1,9 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing
 # (scripts/setup.sh), configures, builds, and runs.
-.PHONY: all setup build demo test test-asan test-tsan bench format clean
+.PHONY: all setup build demo test test-asan test-tsan fuzz bench format clean
+
+# Seconds each fuzz target runs for (make fuzz FUZZ_SECONDS=600).
+FUZZ_SECONDS ?= 60
 
 all: build
 
@@ -26,6 +29,16 @@ test-tsan: setup
 	cmake --preset tsan
 	cmake --build --preset tsan
 	ctest --preset tsan
+
+fuzz:
+	@scripts/setup.sh fuzz
+	cmake --preset fuzz
+	cmake --build --preset fuzz
+	for target in upid duration; do \
+	  mkdir -p build/fuzz/corpus/$$target && \
+	  ./build/fuzz/fuzz/$${target}_fuzzer -max_total_time=$(FUZZ_SECONDS) \
+	    build/fuzz/corpus/$$target fuzz/corpus/$$target || exit 1; \
+	done
 
 bench: build
 	./build/default/bench/procession-bench

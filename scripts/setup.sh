@@ -6,6 +6,10 @@ packages=(
   g++ cmake ninja-build make pkg-config
   libgoogle-glog-dev libgtest-dev libgmock-dev
 )
+# `setup.sh fuzz`: also what the libFuzzer targets need.
+if [[ "${1:-}" == "fuzz" ]]; then
+  packages+=(clang libclang-rt-14-dev)
+fi
 
 missing=()
 for package in "${packages[@]}"; do
