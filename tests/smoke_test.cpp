@@ -1,8 +1,8 @@
+#include <process/async.hpp>
 #include <process/collect.hpp>
 #include <process/defer.hpp>
 #include <process/delay.hpp>
 #include <process/dispatch.hpp>
-#include <process/async.hpp>
 #include <process/gtest.hpp>
 #include <process/process.hpp>
 
@@ -10,7 +10,8 @@ using namespace process;
 
 TEST(Smoke, Then) {
   Promise<int> promise;
-  Future<std::string> s = promise.future().then([](int i) { return std::to_string(i); });
+  Future<std::string> s =
+      promise.future().then([](int i) { return std::to_string(i); });
   promise.set(3);
   AWAIT_EXPECT_EQ(std::string("3"), s);
   auto c = collect(s, Future<int>(4));
@@ -30,6 +31,7 @@ class Counter : public Process<Counter> {
   int pokes = 0;
   int total = 0;
   std::vector<UPID> exits;
+
  protected:
   void initialize() override {
     install("ping", [this](const UPID& from, const std::string& body) {
@@ -42,9 +44,11 @@ class Counter : public Process<Counter> {
 class Client : public Process<Client> {
  public:
   Promise<std::string> pong;
+
  protected:
   void initialize() override {
-    install("pong", [this](const UPID&, const std::string& body) { pong.set(body); });
+    install("pong",
+            [this](const UPID&, const std::string& body) { pong.set(body); });
   }
 };
 
@@ -65,7 +69,8 @@ TEST(Smoke, Runtime) {
   AWAIT_EXPECT_EQ(std::string("hello"), client.pong.future());
 
   Promise<int> p;
-  Future<int> deferred = p.future().then(defer(pid, [&](int i) { return counter.add(i); }));
+  Future<int> deferred =
+      p.future().then(defer(pid, [&](int i) { return counter.add(i); }));
   p.set(100);
   AWAIT_EXPECT_EQ(9 + 100, deferred);
 

@@ -19,34 +19,12 @@
 namespace process {
 namespace detail {
 
-// Discarding `result` requests a discard of each input it still can reach.
-template <typename R, typename T>
-void forwardDiscards(const Future<R>& result,
-                     const std::vector<Future<T>>& inputs) {
-  std::vector<WeakFuture<T>> weak;
-  weak.reserve(inputs.size());
-  for (const Future<T>& input : inputs) {
-    weak.emplace_back(input);
-  }
-  result.onDiscard([weak = std::move(weak)] {
-    for (const WeakFuture<T>& input : weak) {
-      if (auto future = input.get()) {
-        future->discard();
-      }
-    }
-  });
-}
-
 // A Future<Nothing> that is READY once `future` completes in any state.
 template <typename T>
 Future<Nothing> completion(const Future<T>& future) {
   Promise<Nothing> promise;
   Future<Nothing> done = promise.future();
-  done.onDiscard([input = WeakFuture<T>(future)] {
-    if (auto f = input.get()) {
-      f->discard();
-    }
-  });
+  forwardDiscard(done, future);
   FutureAccess::onCompletedOrAbandoned(
       future,
       [promise = std::move(promise)](FutureEvent event, const Future<T>&) {

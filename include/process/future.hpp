@@ -24,6 +24,7 @@
 #include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <glog/logging.h>
 
@@ -275,6 +276,40 @@ class WeakFuture {
  private:
   std::weak_ptr<detail::FutureData<T>> data_;
 };
+
+namespace detail {
+
+// A discard request on `result` travels on to `source` (held weakly, so that
+// the two do not keep each other alive).
+template <typename R, typename T>
+void forwardDiscard(const Future<R>& result, const Future<T>& source) {
+  result.onDiscard([source = WeakFuture<T>(source)] {
+    if (auto future = source.get()) {
+      future->discard();
+    }
+  });
+}
+
+// A discard request on `result` travels on to each of `inputs` (a vector or
+// set of futures) that still exists.
+template <typename R, typename Inputs>
+void forwardDiscards(const Future<R>& result, const Inputs& inputs) {
+  using T = typename Inputs::value_type::value_type;
+  std::vector<WeakFuture<T>> weak;
+  weak.reserve(inputs.size());
+  for (const Future<T>& input : inputs) {
+    weak.emplace_back(input);
+  }
+  result.onDiscard([weak = std::move(weak)] {
+    for (const WeakFuture<T>& input : weak) {
+      if (auto future = input.get()) {
+        future->discard();
+      }
+    }
+  });
+}
+
+}  // namespace detail
 
 // The write side. Move-only: exactly one owner completes a promise.
 template <typename T>
@@ -626,11 +661,7 @@ auto Future<T>::then(F&& f) const -> Future<typename detail::UnwrapFuture<
 
   Promise<X> promise;
   Future<X> result = promise.future();
-  result.onDiscard([source = WeakFuture<T>(*this)] {
-    if (auto future = source.get()) {
-      future->discard();
-    }
-  });
+  detail::forwardDiscard(result, *this);
   // When the source is abandoned this node is freed unrun, and with it the
   // promise, which abandons the result.
   addCallback(detail::kCompleted | detail::kAbandoned,
@@ -655,11 +686,7 @@ template <typename F>
 Future<T> Future<T>::repair(F&& f) const {
   Promise<T> promise;
   Future<T> result = promise.future();
-  result.onDiscard([source = WeakFuture<T>(*this)] {
-    if (auto future = source.get()) {
-      future->discard();
-    }
-  });
+  detail::forwardDiscard(result, *this);
   addCallback(detail::kCompleted | detail::kAbandoned,
               [promise = std::move(promise), f = std::forward<F>(f)](
                   detail::FutureEvent event, const Future& future) mutable {
@@ -680,11 +707,7 @@ template <typename F>
 Future<T> Future<T>::recover(F&& f) const {
   Promise<T> promise;
   Future<T> result = promise.future();
-  result.onDiscard([source = WeakFuture<T>(*this)] {
-    if (auto future = source.get()) {
-      future->discard();
-    }
-  });
+  detail::forwardDiscard(result, *this);
   addCallback(detail::kCompleted | detail::kAbandoned,
               [promise = std::move(promise), f = std::forward<F>(f)](
                   detail::FutureEvent event, const Future& future) mutable {
@@ -712,11 +735,7 @@ Future<T> Future<T>::after(const Duration& duration, F&& f) const {
   };
   auto race = std::make_shared<Race>();
   Future<T> result = race->promise.future();
-  result.onDiscard([source = WeakFuture<T>(*this)] {
-    if (auto future = source.get()) {
-      future->discard();
-    }
-  });
+  detail::forwardDiscard(result, *this);
   race->timer = Clock::timer(
       duration, [race, source = *this, f = std::forward<F>(f)]() mutable {
         if (race->decide()) {

@@ -19,17 +19,7 @@ Future<Future<T>> select(const std::set<Future<T>>& futures) {
   }
   auto promise = std::make_shared<Promise<Future<T>>>();
   Future<Future<T>> result = promise->future();
-  std::vector<WeakFuture<T>> inputs;
-  for (const Future<T>& future : futures) {
-    inputs.emplace_back(future);
-  }
-  result.onDiscard([inputs = std::move(inputs)] {
-    for (const WeakFuture<T>& input : inputs) {
-      if (auto future = input.get()) {
-        future->discard();
-      }
-    }
-  });
+  detail::forwardDiscards(result, futures);
   for (const Future<T>& future : futures) {
     detail::FutureAccess::onCompletedOrAbandoned(
         future, [promise](detail::FutureEvent event, const Future<T>& input) {

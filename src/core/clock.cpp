@@ -210,11 +210,17 @@ Time Clock::now() {
   return Time::epoch() + Nanoseconds(Timers::instance().now());
 }
 
-void Clock::pause() { Timers::instance().pause(); }
+void Clock::pause() {
+  Timers::instance().pause();
+}
 
-bool Clock::paused() { return Timers::instance().paused(); }
+bool Clock::paused() {
+  return Timers::instance().paused();
+}
 
-void Clock::resume() { Timers::instance().resume(); }
+void Clock::resume() {
+  Timers::instance().resume();
+}
 
 void Clock::advance(const Duration& duration) {
   Timers::instance().advance(duration.ns());
@@ -234,10 +240,16 @@ bool Clock::cancel(const Timer& timer) {
   return Timers::instance().cancel(timer);
 }
 
-size_t Clock::pendingTimers() { return Timers::instance().size(); }
+size_t Clock::pendingTimers() {
+  return Timers::instance().size();
+}
 
-bool Clock::timerDue() { return Timers::instance().due(); }
+bool Clock::timerDue() {
+  return Timers::instance().due();
+}
 
-bool Timer::cancel() const { return Clock::cancel(*this); }
+bool Timer::cancel() const {
+  return Clock::cancel(*this);
+}
 
 }  // namespace process

@@ -18,9 +18,9 @@ struct Unit {
 
 // Largest first, so printing picks the largest unit that fits.
 constexpr Unit kUnits[] = {
-    {"weeks", Duration::WEEKS}, {"days", Duration::DAYS},
-    {"hrs", Duration::HOURS},   {"mins", Duration::MINUTES},
-    {"secs", Duration::SECONDS}, {"ms", Duration::MILLISECONDS},
+    {"weeks", Duration::WEEKS},     {"days", Duration::DAYS},
+    {"hrs", Duration::HOURS},       {"mins", Duration::MINUTES},
+    {"secs", Duration::SECONDS},    {"ms", Duration::MILLISECONDS},
     {"us", Duration::MICROSECONDS}, {"ns", Duration::NANOSECONDS},
 };
 
@@ -36,7 +36,8 @@ Try<Duration> roundedNanoseconds(long double nanoseconds,
           static_cast<long double>(std::numeric_limits<int64_t>::min())) {
     return Error("Duration '" + what + "' does not fit in 64-bit nanoseconds");
   }
-  return Duration::fromNanoseconds(static_cast<int64_t>(std::llroundl(nanoseconds)));
+  return Duration::fromNanoseconds(
+      static_cast<int64_t>(std::llroundl(nanoseconds)));
 }
 
 }  // namespace
@@ -45,7 +46,7 @@ Try<Duration> Duration::create(double seconds) {
   std::ostringstream text;
   text << seconds << "secs";
   return roundedNanoseconds(static_cast<long double>(seconds) * SECONDS,
-                         text.str());
+                            text.str());
 }
 
 Try<Duration> Duration::parse(const std::string& text) {
