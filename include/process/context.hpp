@@ -39,7 +39,7 @@ class Context {
   };
 
   // Binds the address at once; fails (CHECK) if it cannot.
-  explicit Context(Options options);
+  explicit Context(const Options& options);
   Context();
   ~Context();
 

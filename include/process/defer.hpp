@@ -20,6 +20,8 @@
 
 namespace process {
 
+// QUALIFIER is empty or const: it cannot take parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define PROCESSION_DEFER_METHOD(QUALIFIER)                                   \
   template <typename T, typename R, typename... P, typename... A>            \
   auto defer(const std::type_identity_t<PID<T>>& pid,                        \
@@ -44,6 +46,7 @@ namespace process {
 PROCESSION_DEFER_METHOD()
 PROCESSION_DEFER_METHOD(const)
 
+// NOLINTEND(bugprone-macro-parentheses)
 #undef PROCESSION_DEFER_METHOD
 
 template <typename F>

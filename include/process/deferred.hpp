@@ -100,7 +100,9 @@ struct DeferredMethod {
 
 }  // namespace detail
 
+// libprocess's name for what defer() returns, kept for code that spells it.
 template <typename G>
-using _Deferred = detail::DeferredCall<G>;
+using _Deferred =
+    detail::DeferredCall<G>;  // NOLINT(bugprone-reserved-identifier)
 
 }  // namespace process

@@ -78,6 +78,8 @@ auto methodCall(Method method, std::tuple<std::decay_t<P>...>&& arguments) {
 
 }  // namespace detail
 
+// QUALIFIER is empty or const: it cannot take parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define PROCESSION_DISPATCH_METHOD(QUALIFIER)                                  \
   template <typename T, typename R, typename... P, typename... A>              \
   requires(sizeof...(P) == sizeof...(A)) auto dispatch(                        \
@@ -102,6 +104,7 @@ auto methodCall(Method method, std::tuple<std::decay_t<P>...>&& arguments) {
 PROCESSION_DISPATCH_METHOD()
 PROCESSION_DISPATCH_METHOD(const)
 
+// NOLINTEND(bugprone-macro-parentheses)
 #undef PROCESSION_DISPATCH_METHOD
 
 // A lambda (or any callable taking nothing) run on the process.

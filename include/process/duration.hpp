@@ -130,6 +130,8 @@ class Duration {
 std::ostream& operator<<(std::ostream& stream, const Duration& duration);
 std::string stringify(const Duration& duration);
 
+// Name is a class name: it cannot take parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define PROCESSION_DURATION_UNIT(Name, Unit)                        \
   class Name : public Duration {                                    \
    public:                                                          \
@@ -149,6 +151,7 @@ PROCESSION_DURATION_UNIT(Hours, HOURS);
 PROCESSION_DURATION_UNIT(Days, DAYS);
 PROCESSION_DURATION_UNIT(Weeks, WEEKS);
 
+// NOLINTEND(bugprone-macro-parentheses)
 #undef PROCESSION_DURATION_UNIT
 
 }  // namespace process

@@ -25,7 +25,7 @@ class Try {
            !std::is_same_v<std::decay_t<U>, T> &&
            !std::is_base_of_v<Error, std::decay_t<U>> &&
            !std::is_same_v<std::decay_t<U>, Try>)
-      Try(U&& value)  // NOLINT(google-explicit-constructor)
+      Try(U&& value)  // NOLINT(google-explicit-constructor,bugprone-forwarding-reference-overload)
       : state_(std::in_place_index<0>, std::forward<U>(value)) {}
   Try(const E& error) : state_(std::in_place_index<1>, error) {}  // NOLINT
   template <typename Derived>

@@ -30,7 +30,9 @@ Time& Time::operator+=(const Duration& d) {
   return *this;
 }
 
-Time& Time::operator-=(const Duration& d) { return *this += -d; }
+Time& Time::operator-=(const Duration& d) {
+  return *this += -d;
+}
 
 std::ostream& operator<<(std::ostream& stream, const Time& time) {
   const int64_t nanoseconds = time.duration().ns();

@@ -194,7 +194,7 @@ Context::Options optionsFromEnvironment() {
 
 }  // namespace
 
-Context::Context(Options options)
+Context::Context(const Options& options)
     : impl_(std::make_unique<detail::ContextImpl>(options)) {}
 
 Context::Context() : Context(Options()) {}

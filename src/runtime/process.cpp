@@ -76,6 +76,8 @@ class LinkEvent final : public Event {
     Runtime::addLinker(process, linker_);
   }
   void drop() noexcept override {
+    // Out of memory here ends the program, as it would anywhere else.
+    // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
     deliver(linker_, new ExitedEvent(std::move(linkee_)));
   }
 
