@@ -430,3 +430,36 @@ TEST(RuntimeStress, ManyProcessesFromSeveralThreads) {
 }
 
 }  // namespace
+
+// The registry grows for a crowd and shrinks once it has gone; lookups by id
+// (a UPID parsed from text) still find every survivor on the way down.
+TEST(RuntimeStress, LookupsByIdSurviveTheRegistryShrinking) {
+  Context context(Context::Options{.ip = "127.0.0.1", .port = 0});
+  constexpr int kCrowd = 20000;
+  std::vector<std::unique_ptr<ProcessBase>> crowd;
+  for (int i = 0; i < kCrowd; ++i) {
+    crowd.push_back(
+        std::make_unique<ProcessBase>("crowd-" + std::to_string(i)));
+    context.spawn(*crowd.back());
+  }
+  // Terminate all but every hundredth, so shards shrink around survivors.
+  for (int i = 0; i < kCrowd; ++i) {
+    if (i % 100 != 0) {
+      context.terminate(crowd[i]->self());
+    }
+  }
+  for (int i = 0; i < kCrowd; ++i) {
+    if (i % 100 != 0) {
+      ASSERT_TRUE(context.wait(crowd[i]->self(), Seconds(15)));
+    }
+  }
+  for (int i = 0; i < kCrowd; i += 100) {
+    const UPID parsed(stringify(crowd[i]->self()));
+    ASSERT_FALSE(parsed.reference) << "a parsed UPID carries no reference";
+    AWAIT_EXPECT_EQ(i, dispatch(parsed, [i] { return i; }));
+  }
+  for (int i = 0; i < kCrowd; i += 100) {
+    context.terminate(crowd[i]->self());
+    ASSERT_TRUE(context.wait(crowd[i]->self(), Seconds(15)));
+  }
+}

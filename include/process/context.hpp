@@ -60,7 +60,7 @@ class Context {
   }
   template <typename T>
   PID<T> spawn(T& process) {
-    return spawn(&process, false);
+    return PID<T>(spawn(static_cast<ProcessBase*>(&process), false));
   }
   void terminate(const UPID& pid, bool inject = true);
   bool wait(const UPID& pid, const Duration& timeout = Duration::max());

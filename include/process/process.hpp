@@ -140,7 +140,7 @@ PID<T> spawn(T* process, bool manage = false) {
 }
 template <typename T>
 PID<T> spawn(T& process) {
-  return spawn(&process, false);
+  return PID<T>(spawn(static_cast<ProcessBase*>(&process), false));
 }
 
 // Terminates a process: with `inject` (the default) the terminate goes ahead

@@ -43,8 +43,8 @@ void Registry::Shard::place(ProcessBase* process, size_t hash) {
   slots[i] = process;
 }
 
-void Registry::Shard::grow() {
-  std::vector<ProcessBase*> old(slots.empty() ? 16 : slots.size() * 2, nullptr);
+void Registry::Shard::resize(size_t capacity) {
+  std::vector<ProcessBase*> old(capacity, nullptr);
   old.swap(slots);
   for (ProcessBase* process : old) {
     if (process != nullptr) {
@@ -63,7 +63,7 @@ bool Registry::insert(ProcessBase* process) {
   }
   // Keep the load under 70%: probes stay short.
   if ((shard.count + 1) * 10 > shard.slots.size() * 7) {
-    shard.grow();
+    shard.resize(shard.slots.empty() ? 16 : shard.slots.size() * 2);
   }
   shard.place(process, hash);
   ++shard.count;
@@ -97,6 +97,10 @@ void Registry::remove(ProcessBase* process) {
     }
   }
   --shard.count;
+  // Give memory back after a crowd has gone (at an eighth full, halve).
+  if (shard.slots.size() > 16 && shard.count * 8 < shard.slots.size()) {
+    shard.resize(shard.slots.size() / 2);
+  }
 }
 
 CellRef Registry::lookup(std::string_view id) const {

@@ -36,7 +36,7 @@ class Registry {
     size_t count = 0;
 
     size_t find(std::string_view id, size_t hash) const;  // slot or npos
-    void grow();
+    void resize(size_t capacity);
     void place(ProcessBase* process, size_t hash);
   };
   static constexpr size_t kShards = 16;
