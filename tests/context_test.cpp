@@ -27,6 +27,8 @@
 #include <process/pid.hpp>
 #include <process/process.hpp>
 
+#include "reaper.hpp"
+
 using namespace process;
 
 namespace {
@@ -158,29 +160,6 @@ class Finalizing : public Process<Finalizing> {
 
  private:
   Signals* signals_;
-};
-
-// Terminates and waits for processes when it goes out of scope, also after
-// a failed ASSERT. Declare it after the processes.
-class Reaper {
- public:
-  template <typename... P>
-  explicit Reaper(const P&... processes) {
-    (pids_.push_back(processes.self()), ...);
-  }
-  ~Reaper() {
-    for (const UPID& pid : pids_) {
-      terminate(pid);
-    }
-    for (const UPID& pid : pids_) {
-      EXPECT_TRUE(wait(pid, Seconds(15))) << pid << " did not terminate";
-    }
-  }
-  Reaper(const Reaper&) = delete;
-  Reaper& operator=(const Reaper&) = delete;
-
- private:
-  std::vector<UPID> pids_;
 };
 
 TEST(Context, BindsARealPort) {

@@ -21,22 +21,11 @@
 #include <process/lambda.hpp>
 #include <process/process.hpp>
 
+#include "reaper.hpp"
+
 using namespace process;
 
 namespace {
-
-// Terminates and waits for a process when the test leaves its scope.
-class Reaper {
- public:
-  explicit Reaper(const UPID& pid) : pid_(pid) {}
-  ~Reaper() {
-    terminate(pid_);
-    wait(pid_);
-  }
-
- private:
-  UPID pid_;
-};
 
 // Where a callback ran.
 struct Place {

@@ -19,6 +19,8 @@
 #include <process/process.hpp>
 #include <process/timer.hpp>
 
+#include "reaper.hpp"
+
 using namespace process;
 
 namespace {
@@ -27,19 +29,6 @@ class DelayTest : public ::testing::Test {
  protected:
   void SetUp() override { Clock::pause(); }
   void TearDown() override { Clock::resume(); }
-};
-
-// Terminates and waits for a process when the test leaves its scope.
-class Reaper {
- public:
-  explicit Reaper(const UPID& pid) : pid_(pid) {}
-  ~Reaper() {
-    terminate(pid_);
-    wait(pid_);
-  }
-
- private:
-  UPID pid_;
 };
 
 class Target : public Process<Target> {

@@ -22,6 +22,7 @@
 #include <process/process.hpp>
 
 #include "gate.hpp"
+#include "reaper.hpp"
 
 using namespace process;
 
@@ -103,19 +104,6 @@ class Calls : public Process<Calls> {
   int stored = 0;
   mutable int constCalls = 0;
   Promise<int> promise;
-};
-
-// Terminates and waits for a process when the test leaves its scope.
-class Reaper {
- public:
-  explicit Reaper(const UPID& pid) : pid_(pid) {}
-  ~Reaper() {
-    terminate(pid_);
-    wait(pid_);
-  }
-
- private:
-  UPID pid_;
 };
 
 class DispatchTest : public ::testing::Test {

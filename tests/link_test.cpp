@@ -16,6 +16,8 @@
 #include <process/pid.hpp>
 #include <process/process.hpp>
 
+#include "reaper.hpp"
+
 using namespace process;
 
 namespace {
@@ -77,32 +79,6 @@ class Linkee : public Process<Linkee> {
 Future<std::vector<UPID>> exitsOf(Linker& linker) {
   return dispatch(linker.self(), [&linker] { return linker.exits(); });
 }
-
-// Terminates and waits for every process it was given when it goes out of
-// scope, also after a failed ASSERT. Declare it after those processes.
-class Reaper {
- public:
-  Reaper() = default;
-  template <typename... P>
-  explicit Reaper(const P&... processes) {
-    (add(processes.self()), ...);
-  }
-  ~Reaper() {
-    for (const UPID& pid : pids_) {
-      terminate(pid);
-    }
-    for (const UPID& pid : pids_) {
-      EXPECT_TRUE(wait(pid, Seconds(15))) << pid << " did not terminate";
-    }
-  }
-  Reaper(const Reaper&) = delete;
-  Reaper& operator=(const Reaper&) = delete;
-
-  void add(const UPID& pid) { pids_.push_back(pid); }
-
- private:
-  std::vector<UPID> pids_;
-};
 
 Context::Options localOptions() {
   Context::Options options;

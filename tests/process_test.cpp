@@ -25,26 +25,11 @@
 #include <process/pid.hpp>
 
 #include "gate.hpp"
+#include "reaper.hpp"
 
 using namespace process;
 
 namespace {
-
-// A gate that an event can wait behind until the test opens it. The wait is
-// bounded, so a failing test cannot hang the binary.
-// Terminates and waits for a process when the test leaves its scope, also
-// when an ASSERT returns early.
-class Reaper {
- public:
-  explicit Reaper(const UPID& pid) : pid_(pid) {}
-  ~Reaper() {
-    terminate(pid_);
-    wait(pid_);
-  }
-
- private:
-  UPID pid_;
-};
 
 // Records what happens to it, in order, from whatever thread runs it.
 class Recorder : public Process<Recorder> {
