@@ -77,8 +77,7 @@ ContextImpl::ContextImpl(const Context::Options& options) {
     address.port = options.advertisePort;
   }
   const int workers = options.workers > 0 ? options.workers : defaultWorkers();
-  scheduler = std::make_unique<Scheduler>(
-      workers, static_cast<void (*)(ProcessBase*)>(&Runtime::run));
+  scheduler = std::make_unique<Scheduler>(workers, &Runtime::run);
   std::unique_lock<std::shared_mutex> guard(contextsMutex());
   contexts().push_back(this);
 }

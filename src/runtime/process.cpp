@@ -242,17 +242,17 @@ void Runtime::help(ProcessBase* receiver) {
   }
   helping = true;
   const int savedDeliveries = deliveriesThisEvent;
-  run(receiver, kHelpBatch);
+  runBatch(receiver, kHelpBatch);
   deliveriesThisEvent = savedDeliveries;
   helping = false;
   scheduler.finishedInline();
 }
 
 void Runtime::run(ProcessBase* process) {
-  run(process, kBatch);
+  runBatch(process, kBatch);
 }
 
-void Runtime::run(ProcessBase* process, int batch) {
+void Runtime::runBatch(ProcessBase* process, int batch) {
   {
     CurrentProcess current(process);
     if (!process->initialized_) {

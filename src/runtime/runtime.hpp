@@ -76,7 +76,7 @@ class Runtime {
   static void requestTerminate(ProcessBase* process);
   // The scheduler's entry point: runs a batch of the process's events.
   static void run(ProcessBase* process);
-  static void run(ProcessBase* process, int batch);
+  static void runBatch(ProcessBase* process, int batch);
   // Called on a worker by a process that has sent a lot in one event: runs
   // a batch of `receiver` here if it is waiting for this worker.
   static void help(ProcessBase* receiver);
@@ -90,9 +90,6 @@ class Runtime {
   // Schedules a freshly spawned process: its first run calls initialize().
   static void start(ProcessBase* process) { schedule(process, 0); }
   static ProcessExtras& extras(ProcessBase& process);
-  static ContextImpl* contextOf(const ProcessBase& process) {
-    return process.context_;
-  }
 
  private:
   static void schedule(ProcessBase* process, uint32_t bits) {
