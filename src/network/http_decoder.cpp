@@ -1,0 +1,1 @@
+#include "network/http_decoder.hpp"

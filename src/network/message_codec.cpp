@@ -1,0 +1,1 @@
+#include "network/message_codec.hpp"
