@@ -88,6 +88,15 @@ Context::Options localOptions() {
   return options;
 }
 
+// Contexts that reach each other in memory: a link hears of the process's
+// own exit, as within one context (over the wire only a broken connection
+// is heard of; network_link_test covers that).
+Context::Options inMemoryOptions() {
+  Context::Options options = localOptions();
+  options.inMemoryLocalPeers = true;
+  return options;
+}
+
 TEST(Link, ExitedRunsOnceWhenLinkeeTerminates) {
   Linkee linkee;
   Linker linker;
@@ -247,7 +256,7 @@ TEST(Link, LinkerGoneFirstHearsNothingAndNothingBreaks) {
 }
 
 TEST(Link, LinkersInAnotherContextHear) {
-  Context other(localOptions());
+  Context other(inMemoryOptions());
   ASSERT_NE(Context::instance().address(), other.address());
 
   Linkee linkee;
@@ -281,7 +290,7 @@ TEST(Link, LinkersInAnotherContextHear) {
 }
 
 TEST(Link, LinkeeInAnotherContextTellsLinkersEverywhere) {
-  Context other(localOptions());
+  Context other(inMemoryOptions());
 
   Linkee linkee;
   Linker local;

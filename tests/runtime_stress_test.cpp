@@ -252,9 +252,10 @@ TEST(RuntimeStress, LinkToAProcessThatDiesConcurrently) {
   options.ip = "127.0.0.1";
   options.port = 0;
   options.workers = 2;
+  options.inMemoryLocalPeers = true;
   Context other(options);
   Linker local;
-  Linker remote;  // In another context.
+  Linker remote;  // In another context, reached in memory.
   ASSERT_TRUE(spawn(local));
   ASSERT_TRUE(other.spawn(remote));
 

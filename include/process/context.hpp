@@ -10,6 +10,11 @@
 // first use from LIBPROCESS_IP (default 127.0.0.1), LIBPROCESS_PORT (0: any
 // free port), LIBPROCESS_ADVERTISE_IP/_PORT (what goes into UPIDs) and
 // LIBPROCESS_NUM_WORKER_THREADS (default: the number of cores).
+//
+// Each context serves libprocess's wire protocol on its port: processes on
+// other nodes (libprocess, compactor or Procession, in this OS process or
+// another) reach its processes with messages and links, and what a peer can
+// make the node hold is bounded by Limits.
 #pragma once
 
 #include <cstdint>
@@ -30,12 +35,31 @@ class ContextImpl;
 
 class Context {
  public:
+  // What a peer can make this node hold or wait for. Over a limit the peer
+  // gets a 4xx answer or a closed connection, and a log line is written.
+  struct Limits {
+    size_t maxHeaderBytes = 64 * 1024;       // request line and headers: 431
+    size_t maxBodyBytes = 64 * 1024 * 1024;  // one request's body: 413
+    size_t maxConnections = 10000;           // accepted, open at once
+    // From a request's first byte to its last; a slower client is cut off.
+    Duration requestTimeout = Seconds(30);
+    // Encoded messages waiting for a slow peer; beyond it they are dropped.
+    size_t maxOutboundBytes = 256 * 1024 * 1024;
+    // A peer that accepts no connection within this is unreachable.
+    Duration connectTimeout = Seconds(5);
+  };
+
   struct Options {
     std::string ip = "127.0.0.1";  // where to listen
     uint16_t port = 0;             // 0: a free port
     int workers = 0;               // 0: the number of cores
     std::string advertiseIp{};     // empty: `ip`
     uint16_t advertisePort = 0;    // 0: the bound port
+    // Messages and links to other contexts of this OS process skip the
+    // sockets (no wire encoding, and a link hears of the process's own
+    // exit, not only of its node's). Off: they travel as to any node.
+    bool inMemoryLocalPeers = false;
+    Limits limits{};
   };
 
   // Binds the address at once; fails (CHECK) if it cannot.

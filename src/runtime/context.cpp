@@ -1,14 +1,8 @@
 #include <process/context.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <shared_mutex>
 #include <thread>
 #include <vector>
@@ -18,6 +12,7 @@
 #include <process/clock.hpp>
 
 #include "runtime/runtime.hpp"
+#include "runtime/transport.hpp"
 
 namespace process {
 namespace detail {
@@ -31,42 +26,19 @@ std::vector<ContextImpl*>& contexts() {
   static auto* all = new std::vector<ContextImpl*>();
   return *all;
 }
+std::atomic<int> contextsInMemory{0};
 
 int defaultWorkers() {
   const unsigned cores = std::thread::hardware_concurrency();
   return cores == 0 ? 2 : static_cast<int>(cores);
 }
 
-// Binds and listens on the context's address now, so that its UPIDs name a
-// real, reserved port (the network layer serves it).
-int listenOn(const std::string& ip, uint16_t port, Address& bound) {
-  Try<net::IP> address = net::IP::parse(ip);
-  CHECK(address.isSome()) << "Context: " << address.error();
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  PCHECK(fd >= 0) << "Context: socket()";
-  const int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in in{};
-  in.sin_family = AF_INET;
-  in.sin_addr.s_addr = htonl(address->value());
-  in.sin_port = htons(port);
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&in), sizeof(in)) != 0 ||
-      ::listen(fd, SOMAXCONN) != 0) {
-    const int error = errno;
-    ::close(fd);
-    LOG(FATAL) << "Context: cannot listen on " << ip << ":" << port << ": "
-               << std::strerror(error);
-  }
-  socklen_t length = sizeof(in);
-  PCHECK(::getsockname(fd, reinterpret_cast<sockaddr*>(&in), &length) == 0);
-  bound = Address(address.get(), ntohs(in.sin_port));
-  return fd;
-}
-
 }  // namespace
 
-ContextImpl::ContextImpl(const Context::Options& options) {
-  listener_ = listenOn(options.ip, options.port, bound);
+ContextImpl::ContextImpl(const Context::Options& options)
+    : inMemoryLocalPeers(options.inMemoryLocalPeers) {
+  transport = makeTransport(*this, options);
+  bound = transport->bound();
   address = bound;
   if (!options.advertiseIp.empty()) {
     Try<net::IP> ip = net::IP::parse(options.advertiseIp);
@@ -80,6 +52,9 @@ ContextImpl::ContextImpl(const Context::Options& options) {
   scheduler = std::make_unique<Scheduler>(workers, &Runtime::run);
   std::unique_lock<std::shared_mutex> guard(contextsMutex());
   contexts().push_back(this);
+  if (inMemoryLocalPeers) {
+    contextsInMemory.fetch_add(1, std::memory_order_release);
+  }
 }
 
 ContextImpl::~ContextImpl() {
@@ -88,9 +63,9 @@ ContextImpl::~ContextImpl() {
     std::unique_lock<std::shared_mutex> guard(contextsMutex());
     auto& all = contexts();
     all.erase(std::remove(all.begin(), all.end(), this), all.end());
-  }
-  if (listener_ >= 0) {
-    ::close(listener_);
+    if (inMemoryLocalPeers) {
+      contextsInMemory.fetch_sub(1, std::memory_order_release);
+    }
   }
 }
 
@@ -131,6 +106,7 @@ void ContextImpl::shutdown() {
       process::wait(pid);
     }
   }
+  transport->stop();
   scheduler->stop();
 }
 
@@ -142,6 +118,24 @@ CellRef resolve(const UPID& pid) {
     }
   }
   return CellRef();
+}
+
+bool ContextImpl::isRemote(const Address& to) const {
+  if (to == address || to == bound) {
+    return false;
+  }
+  // Either end may ask for the shortcut; most programs have no such
+  // context and skip the lookup.
+  if (contextsInMemory.load(std::memory_order_acquire) == 0) {
+    return true;
+  }
+  std::shared_lock<std::shared_mutex> guard(contextsMutex());
+  for (ContextImpl* context : contexts()) {
+    if (context->address == to || context->bound == to) {
+      return !(inMemoryLocalPeers || context->inMemoryLocalPeers);
+    }
+  }
+  return true;
 }
 
 ContextImpl* contextAt(const Address& address) {

@@ -12,6 +12,7 @@
 #include <process/id.hpp>
 
 #include "runtime/runtime.hpp"
+#include "runtime/transport.hpp"
 
 namespace process {
 namespace detail {
@@ -196,6 +197,30 @@ void deliver(const UPID& to, Event* event) {
   delete event;
 }
 
+bool deliverMessage(ContextImpl& context, const std::string& toId, UPID from,
+                    std::string name, std::string body) {
+  CellRef cell = context.registry.lookup(toId);
+  if (cell) {
+    // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
+    auto* event = new MessageEvent(std::move(from), std::move(name),
+                                   std::move(body));
+    if (withProcess(cell.get(), [event](ProcessBase* process) {
+          Runtime::enqueue(process, event);
+        })) {
+      return true;
+    }
+    name = std::move(event->name);
+    delete event;
+  }
+  context.droppedMessages.fetch_add(1, std::memory_order_relaxed);
+  logDroppedMessage(name, UPID(toId, context.address), "no such process");
+  return false;
+}
+
+void deliverExited(const UPID& linker, const UPID& linkee) {
+  deliver(linker, new ExitedEvent(linkee));
+}
+
 UPID currentSelf() {
   return runningProcess != nullptr ? runningProcess->self() : UPID();
 }
@@ -250,6 +275,9 @@ void Runtime::help(ProcessBase* receiver) {
 
 void Runtime::run(ProcessBase* process) {
   runBatch(process, kBatch);
+  if (sendsBuffered) {
+    flushBufferedSends();
+  }
 }
 
 void Runtime::runBatch(ProcessBase* process, int batch) {
@@ -417,6 +445,10 @@ UPID ProcessBase::link(const UPID& to) {
   if (!to) {
     return to;
   }
+  if (context_ != nullptr && context_->isRemote(to.address)) {
+    context_->transport->link(pid_, to);
+    return to;
+  }
   detail::deliver(to, new detail::LinkEvent(pid_, to));
   return to;
 }
@@ -447,6 +479,10 @@ void ProcessBase::send(const UPID& to, const std::string& name,
 void ProcessBase::send(const UPID& to, const std::string& name,
                        std::string body) const {
   if (!to) {
+    return;
+  }
+  if (context_ != nullptr && context_->isRemote(to.address)) {
+    context_->transport->send(pid_, to, name, std::move(body));
     return;
   }
   detail::deliver(to, new detail::MessageEvent(pid_, name, std::move(body)));
@@ -503,6 +539,17 @@ void post(const UPID& to, const std::string& name, const char* data,
 void post(const UPID& from, const UPID& to, const std::string& name,
           std::string body) {
   if (!to) {
+    return;
+  }
+  // From outside any process: a process of this OS process is reached in
+  // memory; another node through the context `from` belongs to, if it is
+  // ours, else the default context.
+  if (detail::contextAt(to.address) == nullptr) {
+    detail::ContextImpl* context = detail::contextAt(from.address);
+    if (context == nullptr) {
+      context = &Context::instance().impl();
+    }
+    context->transport->send(from, to, name, std::move(body));
     return;
   }
   detail::deliver(to, new detail::MessageEvent(from, name, std::move(body)));

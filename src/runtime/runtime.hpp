@@ -20,6 +20,8 @@
 
 namespace process::detail {
 
+class Transport;
+
 struct ProcessExtras {
   std::vector<UPID> linkers;  // who will hear of our exit
   std::vector<std::shared_ptr<Suspension>> suspensions;
@@ -38,14 +40,18 @@ class ContextImpl {
   // Terminates every process and stops the workers.
   void shutdown();
 
+  // Whether a process at `to` is reached through the transport.
+  bool isRemote(const Address& to) const;
+
   Address address;  // advertised
   Address bound;
   Registry registry;
   std::unique_ptr<Scheduler> scheduler;
+  std::unique_ptr<Transport> transport;
   std::atomic<uint64_t> droppedMessages{0};
+  const bool inMemoryLocalPeers;
 
  private:
-  int listener_ = -1;
   bool shutDown_ = false;
 };
 

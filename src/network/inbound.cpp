@@ -1,0 +1,273 @@
+#include "network/inbound.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <glog/logging.h>
+
+#include "network/message_codec.hpp"
+#include "network/network.hpp"
+#include "runtime/runtime.hpp"
+#include "runtime/transport.hpp"
+
+namespace process::network {
+namespace {
+
+// Answers not yet taken by a peer that keeps sending: past this, reading
+// stops until they are written, so a peer that never reads cannot make us
+// hold more.
+constexpr size_t kMaxUnwrittenAnswers = 1024 * 1024;
+// Reads per readiness, so one busy connection cannot starve the others.
+constexpr int kReadsPerTurn = 16;
+
+std::atomic<uint64_t> rejectLogs{0};
+std::atomic<uint64_t> badMessageLogs{0};
+
+const char* reasonOf(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 202: return "Accepted";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 505: return "HTTP Version Not Supported";
+    default: return "Error";
+  }
+}
+
+}  // namespace
+
+InboundConnection::InboundConnection(Network& network,
+                                     asio::ip::tcp::socket socket)
+    : network_(network),
+      socket_(std::move(socket)),
+      requestTimer_(network.io()),
+      decoder_(network.httpLimits()),
+      fd_(socket_.native_handle()) {
+  asio::error_code ec;
+  const auto remote = socket_.remote_endpoint(ec);
+  peer_ = ec ? std::string("unknown peer")
+             : remote.address().to_string() + ":" +
+                   std::to_string(remote.port());
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  socket_.non_blocking(true, ec);
+}
+
+void InboundConnection::start() {
+  waitReadable();
+}
+
+void InboundConnection::waitReadable() {
+  if (reading_ || closed_ || closeAfterWrite_) {
+    return;
+  }
+  reading_ = true;
+  socket_.async_wait(asio::socket_base::wait_read,
+                     [self = shared_from_this()](const asio::error_code& ec) {
+                       self->reading_ = false;
+                       if (ec) {
+                         if (ec != asio::error::operation_aborted) {
+                           self->close("read failed: " + ec.message());
+                         }
+                         return;
+                       }
+                       self->onReadable();
+                     });
+}
+
+void InboundConnection::onReadable() {
+  std::vector<char>& buffer = network_.readBuffer();
+  bool completed = false;
+  for (int turn = 0; turn < kReadsPerTurn && !closed_; ++turn) {
+    const ssize_t got = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      break;
+    }
+    if (got <= 0) {
+      const bool partial = decoder_.midRequest();
+      if (got < 0 || partial) {
+        LOG(INFO) << "Connection from " << peer_ << " ended"
+                  << (partial ? " in the middle of a request" : "") << ": "
+                  << (got < 0 ? std::strerror(errno) : "closed by the peer");
+      }
+      // The peer may only have shut its sending side: answer what it sent.
+      closeAfterWrite_ = true;
+      break;
+    }
+    const bool ok = decoder_.feed(
+        buffer.data(), static_cast<size_t>(got),
+        [&](DecodedRequest& request) {
+          completed = true;
+          if (!closeAfterWrite_) {
+            handle(request);
+          }
+        });
+    if (!ok) {
+      reject();
+      break;
+    }
+    if (closeAfterWrite_ || out_.size() >= kMaxUnwrittenAnswers) {
+      break;
+    }
+  }
+  if (closed_) {
+    return;
+  }
+  armRequestTimer(completed);
+  write();
+  if (!closeAfterWrite_ && out_.size() < kMaxUnwrittenAnswers) {
+    waitReadable();
+  }
+}
+
+void InboundConnection::handle(DecodedRequest& request) {
+  if (!request.keepAlive) {
+    closeAfterWrite_ = true;
+  }
+  if (isMessage(request)) {
+    handleMessage(request);
+    return;
+  }
+  // Routes come with HTTP: for now only messages are served.
+  answer(404);
+}
+
+void InboundConnection::handleMessage(DecodedRequest& request) {
+  Try<MessageHeader> header = parseMessage(request);
+  if (header.isError()) {
+    if (shouldLog(badMessageLogs)) {
+      LOG(WARNING) << "Bad message from " << peer_ << ": " << header.error();
+    }
+    answer(400, header.error() + "\n");
+    return;
+  }
+  MessageHeader& message = header.get();
+  const bool delivered = detail::deliverMessage(
+      network_.context(), message.to, std::move(message.from),
+      std::move(message.name), std::move(request.body));
+  answer(delivered ? 202 : 404);
+}
+
+void InboundConnection::answer(int status, const std::string& body) {
+  out_ += "HTTP/1.1 ";
+  out_ += std::to_string(status);
+  out_ += ' ';
+  out_ += reasonOf(status);
+  out_ += "\r\n";
+  if (closeAfterWrite_) {
+    out_ += "Connection: close\r\n";
+  }
+  if (!body.empty()) {
+    out_ += "Content-Type: text/plain; charset=utf-8\r\n";
+  }
+  out_ += "Content-Length: ";
+  out_ += std::to_string(body.size());
+  out_ += "\r\n\r\n";
+  out_ += body;
+}
+
+void InboundConnection::reject() {
+  const int status = decoder_.errorStatus();
+  if (shouldLog(rejectLogs)) {
+    LOG(WARNING) << "Rejected a request from " << peer_ << " (" << status
+                 << "): " << decoder_.error();
+  }
+  closeAfterWrite_ = true;
+  answer(status, decoder_.error() + "\n");
+}
+
+void InboundConnection::armRequestTimer(bool restart) {
+  if (!decoder_.midRequest()) {
+    if (timerArmed_) {
+      requestTimer_.cancel();
+      timerArmed_ = false;
+    }
+    return;
+  }
+  if (timerArmed_ && !restart) {
+    return;
+  }
+  timerArmed_ = true;
+  requestTimer_.expires_after(network_.limits().requestTimeout.chrono());
+  requestTimer_.async_wait(
+      [self = shared_from_this()](const asio::error_code& ec) {
+        if (ec || self->closed_ || !self->timerArmed_) {
+          return;
+        }
+        if (shouldLog(rejectLogs)) {
+          LOG(WARNING) << "Closing the connection from " << self->peer_
+                       << ": no whole request within "
+                       << self->network_.limits().requestTimeout;
+        }
+        self->closeAfterWrite_ = true;
+        self->answer(408);
+        self->write();
+      });
+}
+
+void InboundConnection::write() {
+  if (writing_ || closed_) {
+    return;
+  }
+  while (outOffset_ < out_.size()) {
+    const ssize_t sent = ::send(fd_, out_.data() + outOffset_,
+                                out_.size() - outOffset_,
+                                MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent > 0) {
+      outOffset_ += static_cast<size_t>(sent);
+    } else if (sent < 0 && errno == EINTR) {
+      continue;
+    } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      waitWritable();
+      return;
+    } else {
+      close(std::string("write failed: ") + std::strerror(errno));
+      return;
+    }
+  }
+  out_.clear();
+  outOffset_ = 0;
+  if (closeAfterWrite_) {
+    close(std::string());
+    return;
+  }
+  waitReadable();  // if reading had stopped for unwritten answers
+}
+
+void InboundConnection::waitWritable() {
+  writing_ = true;
+  socket_.async_wait(asio::socket_base::wait_write,
+                     [self = shared_from_this()](const asio::error_code& ec) {
+                       self->writing_ = false;
+                       if (ec) {
+                         if (ec != asio::error::operation_aborted) {
+                           self->close("write failed: " + ec.message());
+                         }
+                         return;
+                       }
+                       self->write();
+                     });
+}
+
+void InboundConnection::close(const std::string& why) {
+  if (closed_) {
+    return;
+  }
+  closed_ = true;
+  if (!why.empty()) {
+    VLOG(1) << "Closing the connection from " << peer_ << ": " << why;
+  }
+  asio::error_code ignored;
+  requestTimer_.cancel();
+  socket_.close(ignored);
+  network_.closed(shared_from_this());
+}
+
+}  // namespace process::network

@@ -1,0 +1,78 @@
+// The node behind a context: one Asio event loop thread that accepts and
+// serves inbound connections (messages now, HTTP routes later) and keeps
+// one outbound connection per peer node. Internal to src/network.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include <asio.hpp>
+
+#include <process/context.hpp>
+
+#include "network/http_decoder.hpp"
+#include "runtime/transport.hpp"
+
+namespace process::network {
+
+class InboundConnection;
+class Peer;
+
+class Network final : public detail::Transport {
+ public:
+  Network(detail::ContextImpl& context, const Context::Options& options);
+  ~Network() override;
+
+  Address bound() const override { return bound_; }
+  void send(const UPID& from, const UPID& to, const std::string& name,
+            std::string&& body) override;
+  void link(const UPID& linker, const UPID& linkee) override;
+  void stop() override;
+
+  // For the connections, on the event loop thread.
+  asio::io_context& io() { return io_; }
+  detail::ContextImpl& context() { return context_; }
+  const Context::Limits& limits() const { return limits_; }
+  const HttpLimits& httpLimits() const { return httpLimits_; }
+  // Scratch space for reads: one per loop, not per connection, so that an
+  // idle connection costs no buffer.
+  std::vector<char>& readBuffer() { return readBuffer_; }
+  void closed(const std::shared_ptr<InboundConnection>& connection);
+  void broken(Peer* peer);
+  bool stopping() const { return stopping_.load(std::memory_order_acquire); }
+
+ private:
+  std::shared_ptr<Peer> peer(const Address& address);
+  void accept();
+  void loop();
+
+  detail::ContextImpl& context_;
+  const Context::Limits limits_;
+  const HttpLimits httpLimits_;
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::steady_timer acceptRetry_;
+  Address bound_;
+  std::vector<char> readBuffer_;
+  std::atomic<bool> stopping_{false};
+
+  std::mutex peersMutex_;
+  std::unordered_map<Address, std::shared_ptr<Peer>> peers_;
+  // Event loop thread only.
+  std::unordered_set<std::shared_ptr<InboundConnection>> inbound_;
+
+  std::thread thread_;
+};
+
+// Logs the first `burst` occurrences of a kind of trouble and then every
+// 1,000th, so that a hostile peer cannot flood the log.
+bool shouldLog(std::atomic<uint64_t>& counter, uint64_t burst = 100);
+
+}  // namespace process::network

@@ -1,0 +1,369 @@
+#include "network/outbound.hpp"
+
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include <glog/logging.h>
+
+#include <process/process.hpp>
+
+#include "network/message_codec.hpp"
+#include "network/network.hpp"
+#include "runtime/runtime.hpp"
+
+namespace process {
+namespace detail {
+
+thread_local bool sendsBuffered = false;
+
+}  // namespace detail
+
+namespace network {
+namespace {
+
+// Past this much queued for one peer, a worker writes at once instead of
+// waiting for the end of its batch.
+constexpr size_t kFlushBytes = 64 * 1024;
+
+thread_local std::vector<std::shared_ptr<Peer>> buffered;
+
+// The sender's UPID as text: a process sends many messages in a row, so the
+// last one is kept per thread.
+struct SenderText {
+  std::string id;
+  Address address;
+  std::string text;
+};
+thread_local SenderText lastSender;
+
+const std::string& senderText(const UPID& from) {
+  if (lastSender.text.empty() || lastSender.id != from.id ||
+      lastSender.address != from.address) {
+    lastSender.id = from.id;
+    lastSender.address = from.address;
+    lastSender.text = stringify(from);
+  }
+  return lastSender.text;
+}
+
+std::atomic<uint64_t> dropLogs{0};
+
+}  // namespace
+
+Peer::Peer(Network& network, const Address& address)
+    : network_(network),
+      address_(address),
+      responses_(network.httpLimits()) {}
+
+Peer::~Peer() = default;
+
+void Peer::enqueue(const UPID& from, const UPID& to, const std::string& name,
+                   const std::string& body) {
+  bool flushNow = false;
+  bool remember = false;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (state_ == State::kBroken ||
+        pending_.size() >= network_.limits().maxOutboundBytes) {
+      network_.context().droppedMessages.fetch_add(1,
+                                                   std::memory_order_relaxed);
+      if (shouldLog(dropLogs)) {
+        LOG(WARNING) << "Dropped message '" << name << "' to " << to << ": "
+                     << (state_ == State::kBroken
+                             ? "its node cannot be reached"
+                             : "too much is queued for its node");
+      }
+      return;
+    }
+    encodeMessage(senderText(from), to.id, to.address, name, body, pending_);
+    ++pendingMessages_;
+    if (state_ != State::kConnected || writing_) {
+      return;  // the connection, or the current writer, takes it
+    }
+    if (pending_.size() >= kFlushBytes || currentProcess() == nullptr) {
+      flushNow = true;
+    } else if (!dirty_) {
+      dirty_ = true;
+      remember = true;
+    }
+  }
+  if (remember) {
+    buffered.push_back(shared_from_this());
+    detail::sendsBuffered = true;
+  }
+  if (flushNow) {
+    flush();
+  }
+}
+
+void Peer::flush() {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    dirty_ = false;
+    if (state_ != State::kConnected || writing_ || pending_.empty()) {
+      return;
+    }
+    writing_ = true;
+    workerWriting_ = true;
+  }
+  const Drained drained = drain();
+  bool close = false;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    workerWriting_ = false;
+    close = closeWhenWritten_;
+  }
+  if (close) {
+    asio::post(network_.io(), [self = shared_from_this()] {
+      self->closeSocket();
+    });
+    return;
+  }
+  if (drained != Drained::kDone) {
+    asio::post(network_.io(), [self = shared_from_this(), drained] {
+      self->afterDrain(drained);
+    });
+  }
+}
+
+Peer::Drained Peer::drain() {
+  for (;;) {
+    if (inflightOffset_ == inflight_.size()) {
+      std::lock_guard<std::mutex> guard(mutex_);
+      inflight_.clear();
+      inflightOffset_ = 0;
+      inflightMessages_ = 0;
+      if (pending_.empty() || state_ != State::kConnected) {
+        writing_ = false;
+        return Drained::kDone;
+      }
+      inflight_.swap(pending_);
+      inflightMessages_ = std::exchange(pendingMessages_, 0);
+    }
+    const ssize_t sent =
+        ::send(fd_, inflight_.data() + inflightOffset_,
+               inflight_.size() - inflightOffset_, MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent > 0) {
+      inflightOffset_ += static_cast<size_t>(sent);
+    } else if (sent < 0 && errno == EINTR) {
+      continue;
+    } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      return Drained::kBlocked;
+    } else {
+      writeError_ = sent < 0 ? errno : EPIPE;
+      return Drained::kFailed;
+    }
+  }
+}
+
+void Peer::afterDrain(Drained drained) {
+  if (drained == Drained::kBlocked) {
+    waitWritable();
+  } else if (drained == Drained::kFailed) {
+    fail(std::string("write failed: ") + std::strerror(writeError_));
+  }
+}
+
+void Peer::waitWritable() {
+  if (socket_ == nullptr) {
+    return;
+  }
+  socket_->async_wait(asio::socket_base::wait_write,
+                      [self = shared_from_this()](const asio::error_code& ec) {
+                        if (ec) {
+                          if (ec != asio::error::operation_aborted) {
+                            self->fail("write failed: " + ec.message());
+                          }
+                          return;
+                        }
+                        self->afterDrain(self->drain());
+                      });
+}
+
+void Peer::connect() {
+  socket_ = std::make_unique<asio::ip::tcp::socket>(network_.io());
+  connectTimer_ = std::make_unique<asio::steady_timer>(network_.io());
+  connectTimer_->expires_after(network_.limits().connectTimeout.chrono());
+  connectTimer_->async_wait(
+      [self = shared_from_this()](const asio::error_code& ec) {
+        if (!ec && self->socket_ != nullptr && self->fd_ < 0) {
+          self->fail("no connection within " +
+                     stringify(self->network_.limits().connectTimeout));
+        }
+      });
+  const asio::ip::tcp::endpoint endpoint(
+      asio::ip::address_v4(address_.ip.value()), address_.port);
+  socket_->async_connect(
+      endpoint, [self = shared_from_this()](const asio::error_code& ec) {
+        if (ec) {
+          if (ec != asio::error::operation_aborted) {
+            self->fail("cannot connect: " + ec.message());
+          }
+          return;
+        }
+        self->onConnected();
+      });
+}
+
+void Peer::onConnected() {
+  connectTimer_->cancel();
+  asio::error_code ignored;
+  socket_->set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket_->non_blocking(true, ignored);
+  bool write = false;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (state_ == State::kBroken) {
+      return;
+    }
+    fd_ = socket_->native_handle();
+    state_ = State::kConnected;
+    if (!pending_.empty() && !writing_) {
+      writing_ = true;
+      write = true;
+    }
+  }
+  VLOG(1) << "Connected to " << address_;
+  waitReadable();
+  if (write) {
+    afterDrain(drain());
+  }
+}
+
+void Peer::waitReadable() {
+  socket_->async_wait(
+      asio::socket_base::wait_read,
+      [self = shared_from_this()](const asio::error_code& ec) {
+        if (ec) {
+          if (ec != asio::error::operation_aborted) {
+            self->fail("read failed: " + ec.message());
+          }
+          return;
+        }
+        std::vector<char>& buffer = self->network_.readBuffer();
+        for (;;) {
+          const ssize_t got =
+              ::recv(self->fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
+          if (got == 0) {
+            self->fail("closed by the peer");
+            return;
+          }
+          if (got < 0) {
+            if (errno == EINTR) {
+              continue;
+            }
+            if (errno == EAGAIN || errno == EWOULDBLOCK) {
+              break;
+            }
+            self->fail(std::string("read failed: ") + std::strerror(errno));
+            return;
+          }
+          // Answers are counted, not acted on (WIRE.md): an odd one must
+          // not disturb the connection.
+          if (!self->ignoreResponses_ &&
+              !self->responses_.feed(buffer.data(), static_cast<size_t>(got),
+                                     [&](DecodedResponse& response) {
+                                       ++self->answered_;
+                                       VLOG_IF(2, response.status >= 300)
+                                           << self->address_ << " answered "
+                                           << response.status;
+                                     })) {
+            LOG(WARNING) << "Ignoring what " << self->address_
+                         << " sends back: " << self->responses_.error();
+            self->ignoreResponses_ = true;
+          }
+        }
+        self->waitReadable();
+      });
+}
+
+void Peer::addLink(const UPID& linker, const UPID& linkee) {
+  bool broken = false;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    broken = state_ == State::kBroken;
+  }
+  if (broken) {
+    detail::deliverExited(linker, linkee);
+    return;
+  }
+  std::vector<UPID>& linkers = links_[linkee];
+  if (std::find(linkers.begin(), linkers.end(), linker) == linkers.end()) {
+    linkers.push_back(linker);
+  }
+}
+
+void Peer::fail(const std::string& reason) {
+  uint64_t lost = 0;
+  bool close = true;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (state_ == State::kBroken) {
+      return;
+    }
+    state_ = State::kBroken;
+    lost = pendingMessages_ + (writing_ ? inflightMessages_ : 0);
+    pending_.clear();
+    pending_.shrink_to_fit();
+    pendingMessages_ = 0;
+    // A worker may be writing on the descriptor: it closes it when done.
+    if (workerWriting_) {
+      closeWhenWritten_ = true;
+      close = false;
+    }
+  }
+  network_.broken(this);
+  if (lost > 0) {
+    network_.context().droppedMessages.fetch_add(lost,
+                                                 std::memory_order_relaxed);
+  }
+  LOG(WARNING) << "Connection to " << address_ << " lost: " << reason
+               << (lost > 0 ? " (" + std::to_string(lost) +
+                                  " messages dropped)"
+                            : std::string());
+  if (connectTimer_ != nullptr) {
+    connectTimer_->cancel();
+  }
+  if (close) {
+    closeSocket();
+  }
+  auto links = std::move(links_);
+  links_.clear();
+  for (const auto& [linkee, linkers] : links) {
+    for (const UPID& linker : linkers) {
+      detail::deliverExited(linker, linkee);
+    }
+  }
+}
+
+void Peer::closeSocket() {
+  if (socket_ != nullptr) {
+    asio::error_code ignored;
+    socket_->close(ignored);
+    socket_.reset();
+  }
+}
+
+}  // namespace network
+
+namespace detail {
+
+void flushBufferedSends() {
+  sendsBuffered = false;
+  // A flush can buffer nothing new, but keep the swap: a peer's flush must
+  // not see the list it is in being changed.
+  std::vector<std::shared_ptr<network::Peer>> peers;
+  peers.swap(network::buffered);
+  for (const auto& peer : peers) {
+    peer->flush();
+  }
+  peers.clear();
+  if (network::buffered.empty()) {
+    network::buffered.swap(peers);  // keep the capacity
+  }
+}
+
+}  // namespace detail
+}  // namespace process

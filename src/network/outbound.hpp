@@ -1,0 +1,84 @@
+// An outbound connection to one peer node: where our processes' messages to
+// that node are encoded, coalesced and written, and where links to its
+// processes live. Its break is what remote linkers hear as exited().
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <asio.hpp>
+
+#include <process/pid.hpp>
+
+#include "network/http_decoder.hpp"
+
+namespace process::network {
+
+class Network;
+
+class Peer : public std::enable_shared_from_this<Peer> {
+ public:
+  Peer(Network& network, const Address& address);
+  ~Peer();
+
+  const Address& address() const { return address_; }
+
+  // Any thread. Encodes the message into the queue; written at once, or at
+  // the end of the sending worker's batch (flushBufferedSends()).
+  void enqueue(const UPID& from, const UPID& to, const std::string& name,
+               const std::string& body);
+  // Any thread: writes what is queued if no write is under way.
+  void flush();
+
+  // Event loop thread.
+  void connect();
+  void addLink(const UPID& linker, const UPID& linkee);
+  // The connection is gone: drops what is queued, tells every linker.
+  void fail(const std::string& reason);
+
+ private:
+  enum class State { kConnecting, kConnected, kBroken };
+  enum class Drained { kDone, kBlocked, kFailed };
+
+  // By the holder of the write token (writing_).
+  Drained drain();
+  void afterDrain(Drained drained);
+  void waitWritable();
+  void waitReadable();
+  void onConnected();
+  void closeSocket();
+
+  Network& network_;
+  const Address address_;
+
+  std::mutex mutex_;
+  State state_ = State::kConnecting;
+  std::string pending_;  // encoded, not yet handed to the socket
+  uint64_t pendingMessages_ = 0;
+  bool writing_ = false;  // the write token: one writer at a time
+  bool workerWriting_ = false;  // a worker holds it: do not close the fd
+  bool closeWhenWritten_ = false;
+  bool dirty_ = false;  // in some worker's list of buffered sends
+  int fd_ = -1;
+
+  // Held with the write token.
+  std::string inflight_;
+  size_t inflightOffset_ = 0;
+  uint64_t inflightMessages_ = 0;
+  int writeError_ = 0;
+
+  // Event loop thread only.
+  std::unique_ptr<asio::ip::tcp::socket> socket_;
+  std::unique_ptr<asio::steady_timer> connectTimer_;
+  ResponseDecoder responses_;
+  bool ignoreResponses_ = false;
+  uint64_t answered_ = 0;
+  std::unordered_map<UPID, std::vector<UPID>> links_;  // linkee -> linkers
+};
+
+}  // namespace process::network
