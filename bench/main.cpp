@@ -63,6 +63,9 @@ std::vector<bench::Figure> medians(
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 2 && std::strcmp(argv[1], "--peer") == 0) {
+    return bench::runPeer();
+  }
   double scale = 1.0;
   int repeat = 1;
   std::vector<std::string> names;

@@ -31,4 +31,8 @@ struct Register {
 // Counts scaled by --scale, never below 1.
 long scaled(long count, double scale);
 
+// `procession-bench --peer`: the other end of the remote workloads, a node
+// that serves until its standard input closes.
+int runPeer();
+
 }  // namespace bench

@@ -1,7 +1,7 @@
 #include "network/network.hpp"
 
 #include <chrono>
-#include <future>
+#include <thread>
 
 #include <glog/logging.h>
 
@@ -14,9 +14,6 @@ namespace network {
 namespace {
 
 constexpr size_t kReadBufferBytes = 64 * 1024;
-// How long the loop polls for more work before it sleeps in epoll: a
-// round trip on loopback is far shorter than a wake-up on these machines.
-constexpr auto kSpin = std::chrono::microseconds(50);
 
 std::atomic<uint64_t> acceptLogs{0};
 
@@ -56,27 +53,40 @@ Network::Network(detail::ContextImpl& context, const Context::Options& options)
   }
   bound_ = Address(ip.get(), acceptor_.local_endpoint().port());
   accept();
-  thread_ = std::thread([this] { loop(); });
 }
 
 Network::~Network() {
   stop();
 }
 
-void Network::loop() {
-  auto lastWork = std::chrono::steady_clock::now();
-  while (!io_.stopped()) {
-    if (io_.poll() > 0) {
-      lastWork = std::chrono::steady_clock::now();
-      continue;
-    }
-    if (std::chrono::steady_clock::now() - lastWork < kSpin) {
-      std::this_thread::yield();
-      continue;
-    }
-    io_.run_one();
-    lastWork = std::chrono::steady_clock::now();
+void Network::poll() {
+  if (polling_.exchange(true, std::memory_order_acquire)) {
+    return;
   }
+  io_.poll();
+  polling_.store(false, std::memory_order_release);
+}
+
+bool Network::wait(std::chrono::microseconds timeout) {
+  if (polling_.exchange(true, std::memory_order_acquire)) {
+    return false;
+  }
+  // An interrupt whose wake-up handler another poll() ran is still seen.
+  if (!interrupted_.exchange(false, std::memory_order_acq_rel)) {
+    if (timeout.count() > 0) {
+      io_.run_one_for(timeout);
+    } else {
+      io_.run_one();
+    }
+    interrupted_.store(false, std::memory_order_relaxed);
+  }
+  polling_.store(false, std::memory_order_release);
+  return true;
+}
+
+void Network::interrupt() {
+  interrupted_.store(true, std::memory_order_release);
+  asio::post(io_, [] {});
 }
 
 void Network::accept() {
@@ -166,33 +176,30 @@ void Network::stop() {
   if (stopping_.exchange(true)) {
     return;
   }
-  std::promise<void> done;
-  asio::post(io_, [this, &done] {
-    asio::error_code ignored;
-    acceptor_.close(ignored);
-    acceptRetry_.cancel();
-    auto connections = inbound_;
-    for (const auto& connection : connections) {
-      connection->close("the node is stopping");
+  // The workers are gone: the loop is ours.
+  while (polling_.exchange(true, std::memory_order_acquire)) {
+    std::this_thread::yield();
+  }
+  asio::error_code ignored;
+  acceptor_.close(ignored);
+  acceptRetry_.cancel();
+  auto connections = inbound_;
+  for (const auto& connection : connections) {
+    connection->close("the node is stopping");
+  }
+  std::vector<std::shared_ptr<Peer>> peers;
+  {
+    std::lock_guard<std::mutex> guard(peersMutex_);
+    for (const auto& [address, peer] : peers_) {
+      peers.push_back(peer);
     }
-    std::vector<std::shared_ptr<Peer>> peers;
-    {
-      std::lock_guard<std::mutex> guard(peersMutex_);
-      for (const auto& [address, peer] : peers_) {
-        peers.push_back(peer);
-      }
-    }
-    for (const auto& peer : peers) {
-      peer->fail("the node is stopping");
-    }
-    done.set_value();
-  });
-  done.get_future().wait();
-  work_.reset();
-  io_.stop();
-  thread_.join();
+  }
+  for (const auto& peer : peers) {
+    peer->fail("the node is stopping");
+  }
   // Run what the closes cancelled, so that their handlers let go of the
   // connections while the loop still exists.
+  work_.reset();
   io_.restart();
   io_.poll();
   std::lock_guard<std::mutex> guard(peersMutex_);

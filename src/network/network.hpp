@@ -1,13 +1,14 @@
-// The node behind a context: one Asio event loop thread that accepts and
-// serves inbound connections (messages now, HTTP routes later) and keeps
-// one outbound connection per peer node. Internal to src/network.
+// The node behind a context: an Asio event loop that accepts and serves
+// inbound connections (messages now, HTTP routes later) and keeps one
+// outbound connection per peer node. The context's idle workers run the
+// loop (runtime/poller.hpp), one at a time. Internal to src/network.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -34,8 +35,11 @@ class Network final : public detail::Transport {
             std::string&& body) override;
   void link(const UPID& linker, const UPID& linkee) override;
   void stop() override;
+  void poll() override;
+  bool wait(std::chrono::microseconds timeout) override;
+  void interrupt() override;
 
-  // For the connections, on the event loop thread.
+  // For the connections, on the thread running the loop.
   asio::io_context& io() { return io_; }
   detail::ContextImpl& context() { return context_; }
   const Context::Limits& limits() const { return limits_; }
@@ -50,7 +54,6 @@ class Network final : public detail::Transport {
  private:
   std::shared_ptr<Peer> peer(const Address& address);
   void accept();
-  void loop();
 
   detail::ContextImpl& context_;
   const Context::Limits limits_;
@@ -62,13 +65,15 @@ class Network final : public detail::Transport {
   Address bound_;
   std::vector<char> readBuffer_;
   std::atomic<bool> stopping_{false};
+  // Held by the thread running the loop: Asio handlers here are not
+  // written for two threads at once.
+  std::atomic<bool> polling_{false};
+  std::atomic<bool> interrupted_{false};
 
   std::mutex peersMutex_;
   std::unordered_map<Address, std::shared_ptr<Peer>> peers_;
-  // Event loop thread only.
+  // Loop only.
   std::unordered_set<std::shared_ptr<InboundConnection>> inbound_;
-
-  std::thread thread_;
 };
 
 // Logs the first `burst` occurrences of a kind of trouble and then every

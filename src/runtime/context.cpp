@@ -49,7 +49,8 @@ ContextImpl::ContextImpl(const Context::Options& options)
     address.port = options.advertisePort;
   }
   const int workers = options.workers > 0 ? options.workers : defaultWorkers();
-  scheduler = std::make_unique<Scheduler>(workers, &Runtime::run);
+  scheduler =
+      std::make_unique<Scheduler>(workers, &Runtime::run, transport.get());
   std::unique_lock<std::shared_mutex> guard(contextsMutex());
   contexts().push_back(this);
   if (inMemoryLocalPeers) {
@@ -106,8 +107,8 @@ void ContextImpl::shutdown() {
       process::wait(pid);
     }
   }
-  transport->stop();
   scheduler->stop();
+  transport->stop();
 }
 
 CellRef resolve(const UPID& pid) {

@@ -1,5 +1,7 @@
 #include "runtime/scheduler.hpp"
 
+#include "runtime/poller.hpp"
+
 #include <chrono>
 
 #include <glog/logging.h>
@@ -22,6 +24,8 @@ void cpuRelax() {
 // thread costs tens of microseconds here; spinning a little less than that
 // catches the next message of a busy exchange without paying it.
 constexpr auto kSpin = std::chrono::microseconds(50);
+// How many processes a busy worker runs between two looks at the network.
+constexpr uint64_t kPollEvery = 64;
 // How often a parked worker looks at a busy worker's slot, and how long a
 // process may sit there behind one event before another worker takes it.
 constexpr auto kSlotPatience = std::chrono::milliseconds(1);
@@ -33,7 +37,8 @@ constexpr size_t kGlobalBatch = 32;
 
 }  // namespace
 
-Scheduler::Scheduler(int workers, RunFunction run) : run_(run) {
+Scheduler::Scheduler(int workers, RunFunction run, Poller* poller)
+    : run_(run), poller_(poller) {
   CHECK_GT(workers, 0);
   for (int i = 0; i < workers; ++i) {
     workers_.push_back(std::make_unique<Worker>());
@@ -57,6 +62,9 @@ void Scheduler::stop() {
     std::lock_guard<std::mutex> guard(worker->parkMutex);
     worker->notified = true;
     worker->wakeup.notify_one();
+    if (worker->inPoller) {
+      poller_->interrupt();
+    }
   }
   for (auto& worker : workers_) {
     if (worker->thread.joinable()) {
@@ -145,7 +153,11 @@ void Scheduler::wakeOne() {
     std::lock_guard<std::mutex> guard(worker->parkMutex);
     if (worker->parked && !worker->notified) {
       worker->notified = true;
-      worker->wakeup.notify_one();
+      if (worker->inPoller) {
+        poller_->interrupt();
+      } else {
+        worker->wakeup.notify_one();
+      }
       return;
     }
   }
@@ -255,6 +267,11 @@ ProcessBase* Scheduler::search(Worker& worker) {
     if (found == nullptr) {
       found = steal(worker);
     }
+    if (found == nullptr && poller_ != nullptr) {
+      // Busy-polling: an answer from another node, read here, runs here.
+      poller_->poll();
+      found = next(worker, 1);
+    }
     if (found == nullptr) {
       for (int i = 0; i < 16; ++i) {
         cpuRelax();
@@ -287,7 +304,10 @@ void Scheduler::park(Worker& worker) {
 
   std::unique_lock<std::mutex> lock(worker.parkMutex);
   parked_.fetch_add(1, std::memory_order_seq_cst);
-  if (!hasQueuedWork() && !stopping_.load() && !worker.notified) {
+  if (!hasQueuedWork() && !stopping_.load() && !worker.notified &&
+      poller_ != nullptr && parkInPoller(worker, lock, busy != nullptr)) {
+    // Woken by the network, by new work, or by patience running out.
+  } else if (!hasQueuedWork() && !stopping_.load() && !worker.notified) {
     worker.parked = true;
     if (busy != nullptr) {
       worker.wakeup.wait_for(lock, kSlotPatience,
@@ -310,6 +330,22 @@ void Scheduler::park(Worker& worker) {
   }
 }
 
+bool Scheduler::parkInPoller(Worker& worker,
+                             std::unique_lock<std::mutex>& lock,
+                             bool patient) {
+  worker.parked = true;
+  worker.inPoller = true;
+  lock.unlock();
+  const bool waited = poller_->wait(
+      patient ? std::chrono::duration_cast<std::chrono::microseconds>(
+                    kSlotPatience)
+              : std::chrono::microseconds(0));
+  lock.lock();
+  worker.parked = false;
+  worker.inPoller = false;
+  return waited;
+}
+
 void Scheduler::loop(Worker& worker) {
   currentScheduler = this;
   currentWorker = &worker;
@@ -326,6 +362,11 @@ void Scheduler::loop(Worker& worker) {
     worker.ticks.fetch_add(1, std::memory_order_release);
     run_(process);
     pending_.fetch_sub(1, std::memory_order_acq_rel);
+    // Busy workers still read the network, so that it keeps flowing when
+    // none is idle.
+    if (poller_ != nullptr && tick % kPollEvery == 0) {
+      poller_->poll();
+    }
   }
   currentScheduler = nullptr;
   currentWorker = nullptr;

@@ -28,11 +28,14 @@ class ProcessBase;
 
 namespace process::detail {
 
+class Poller;
+
 class Scheduler {
  public:
   using RunFunction = void (*)(ProcessBase* process);
 
-  Scheduler(int workers, RunFunction run);
+  // `poller`, if any, is the network the workers poll when idle.
+  Scheduler(int workers, RunFunction run, Poller* poller = nullptr);
   ~Scheduler();
 
   Scheduler(const Scheduler&) = delete;
@@ -71,6 +74,7 @@ class Scheduler {
     std::mutex parkMutex;
     std::condition_variable wakeup;
     bool parked = false;
+    bool inPoller = false;  // parked in poller_->wait(), not on wakeup
     bool notified = false;
   };
 
@@ -79,12 +83,16 @@ class Scheduler {
   ProcessBase* steal(Worker& thief);
   ProcessBase* search(Worker& worker);
   void park(Worker& worker);
+  // Parks in the poller; false if another thread has it.
+  bool parkInPoller(Worker& worker, std::unique_lock<std::mutex>& lock,
+                    bool patient);
   bool hasQueuedWork() const;
   void pushLocal(Worker& worker, ProcessBase* process);
   void wakeIfNeeded();
   void wakeOne();
 
   RunFunction run_;
+  Poller* const poller_;
   std::vector<std::unique_ptr<Worker>> workers_;
 
   std::mutex globalMutex_;

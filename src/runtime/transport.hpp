@@ -10,13 +10,14 @@
 #include <process/context.hpp>
 #include <process/pid.hpp>
 
+#include "runtime/poller.hpp"
+
 namespace process::detail {
 
 class ContextImpl;
 
-class Transport {
+class Transport : public Poller {
  public:
-  virtual ~Transport() = default;
 
   // Where the node listens (the port is known once bound).
   virtual Address bound() const = 0;
@@ -27,7 +28,7 @@ class Transport {
   // `linker` (local) hears exited(linkee) once when the connection to
   // linkee's node breaks, or at once if the node cannot be reached.
   virtual void link(const UPID& linker, const UPID& linkee) = 0;
-  // Closes every connection and stops serving; after the processes are gone.
+  // Closes every connection and stops serving; after the workers are gone.
   virtual void stop() = 0;
 };
 

@@ -1,0 +1,268 @@
+// The remote workloads of docs/BENCHMARKS.md: remote-pingpong and
+// remote-throughput, between this OS process and a copy of it started as a
+// peer (`procession-bench --peer`) on 127.0.0.1. Messages travel over the
+// wire protocol, as between any two libprocess nodes.
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <process/dispatch.hpp>
+#include <process/future.hpp>
+#include <process/nothing.hpp>
+#include <process/process.hpp>
+
+#include "workload.hpp"
+
+extern char** environ;
+
+namespace {
+
+using process::Future;
+using process::Nothing;
+using process::Process;
+using process::Promise;
+using process::UPID;
+
+constexpr long kRemoteRoundTrips = 100'000;
+constexpr long kRemoteMessages = 1'000'000;
+constexpr size_t kMessageBytes = 64;
+// Sends per event of the throughput source, so that it yields now and then.
+constexpr long kSendsPerTurn = 4096;
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// ------------------------------------------------------------- the peer
+
+// Echoes pings; counts "data" and answers "done" once it has the number of
+// messages a "start" announced.
+class Sink : public Process<Sink> {
+ public:
+  Sink() : Process<Sink>("sink") {}
+
+ protected:
+  void initialize() override {
+    install("ping", &Sink::ping);
+    install("start", &Sink::start);
+    install("data", &Sink::data);
+  }
+
+ private:
+  void ping(const UPID& from, const std::string& body) {
+    send(from, "pong", body);
+  }
+  void start(const UPID& /*from*/, const std::string& body) {
+    expected_ = std::strtol(body.c_str(), nullptr, 10);
+    received_ = 0;
+  }
+  void data(const UPID& from, const std::string& /*body*/) {
+    if (++received_ == expected_) {
+      send(from, "done", std::to_string(received_));
+    }
+  }
+
+  long expected_ = 0;
+  long received_ = 0;
+};
+
+// A running peer: its UPID, and how to stop it.
+class PeerProcess {
+ public:
+  PeerProcess() {
+    int toChild[2];
+    int fromChild[2];
+    if (::pipe(toChild) != 0 || ::pipe(fromChild) != 0) {
+      std::perror("pipe");
+      std::exit(1);
+    }
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, toChild[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1);
+    posix_spawn_file_actions_addclose(&actions, toChild[1]);
+    posix_spawn_file_actions_addclose(&actions, fromChild[0]);
+    char self[] = "/proc/self/exe";
+    char flag[] = "--peer";
+    char* args[] = {self, flag, nullptr};
+    if (posix_spawn(&pid_, "/proc/self/exe", &actions, nullptr, args,
+                    environ) != 0) {
+      std::perror("posix_spawn");
+      std::exit(1);
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(toChild[0]);
+    ::close(fromChild[1]);
+    stdin_ = toChild[1];
+    upid_ = readLine(fromChild[0]);
+    ::close(fromChild[0]);
+  }
+
+  ~PeerProcess() {
+    ::close(stdin_);  // the peer exits when its stdin closes
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+
+  const UPID& upid() const { return upid_; }
+
+ private:
+  static UPID readLine(int fd) {
+    std::string line;
+    char c = 0;
+    pollfd watch{fd, POLLIN, 0};
+    while (line.size() < 256 && ::poll(&watch, 1, 10'000) == 1 &&
+           ::read(fd, &c, 1) == 1 && c != '\n') {
+      line += c;
+    }
+    process::Try<UPID> pid = UPID::parse(line);
+    if (pid.isError()) {
+      std::fprintf(stderr, "the peer did not start: '%s'\n", line.c_str());
+      std::exit(1);
+    }
+    return pid.get();
+  }
+
+  pid_t pid_ = 0;
+  int stdin_ = -1;
+  UPID upid_;
+};
+
+// ------------------------------------------------------ remote-pingpong
+
+class Pinger : public Process<Pinger> {
+ public:
+  Pinger(UPID peer, long roundTrips)
+      : peer_(std::move(peer)), remaining_(roundTrips) {}
+
+  Future<Nothing> done() const { return done_.future(); }
+
+ protected:
+  void initialize() override {
+    install("pong", &Pinger::pong);
+    send(peer_, "ping", std::string(kMessageBytes, 'p'));
+  }
+
+ private:
+  void pong(const UPID& from, const std::string& body) {
+    if (--remaining_ == 0) {
+      done_.set(Nothing());
+    } else {
+      send(from, "ping", body);
+    }
+  }
+
+  const UPID peer_;
+  long remaining_;
+  Promise<Nothing> done_;
+};
+
+std::vector<bench::Figure> remotePingpong(double scale) {
+  const long n = bench::scaled(kRemoteRoundTrips, scale);
+  PeerProcess peer;
+  Pinger pinger(peer.upid(), n);
+  const Future<Nothing> done = pinger.done();
+  const auto start = Clock::now();
+  process::spawn(pinger);
+  done.await();
+  const double seconds = secondsSince(start);
+  process::terminate(pinger);
+  process::wait(pinger);
+  return {{"remote-pingpong", static_cast<double>(n) / seconds, "roundtrips/s",
+           seconds}};
+}
+
+// ---------------------------------------------------- remote-throughput
+
+class Source : public Process<Source> {
+ public:
+  Source(UPID peer, long messages)
+      : peer_(std::move(peer)), remaining_(messages), total_(messages) {}
+
+  Future<Nothing> done() const { return done_.future(); }
+
+ protected:
+  void initialize() override {
+    install("done", &Source::finished);
+    send(peer_, "start", std::to_string(total_));
+    more();
+  }
+
+ private:
+  void more() {
+    const std::string body(kMessageBytes, 'x');
+    for (long i = 0; i < kSendsPerTurn && remaining_ > 0; ++i, --remaining_) {
+      send(peer_, "data", body);
+    }
+    if (remaining_ > 0) {
+      process::dispatch(self(), &Source::more);
+    }
+  }
+  void finished(const UPID& /*from*/, const std::string& /*body*/) {
+    done_.set(Nothing());
+  }
+
+  const UPID peer_;
+  long remaining_;
+  const long total_;
+  Promise<Nothing> done_;
+};
+
+std::vector<bench::Figure> remoteThroughput(double scale) {
+  const long n = bench::scaled(kRemoteMessages, scale);
+  PeerProcess peer;
+  Source source(peer.upid(), n);
+  const Future<Nothing> done = source.done();
+  const auto start = Clock::now();
+  process::spawn(source);
+  done.await();
+  const double seconds = secondsSince(start);
+  process::terminate(source);
+  process::wait(source);
+  return {{"remote-throughput", static_cast<double>(n) / seconds, "msgs/s",
+           seconds}};
+}
+
+const bench::Register registerPingpong({
+    "remote-pingpong",
+    "two OS processes on 127.0.0.1 exchange 100,000 round trips of 64 bytes",
+    remotePingpong,
+});
+const bench::Register registerThroughput({
+    "remote-throughput",
+    "1,000,000 messages of 64 bytes one way to another OS process",
+    remoteThroughput,
+});
+
+}  // namespace
+
+namespace bench {
+
+int runPeer() {
+  ::setenv("LIBPROCESS_IP", "127.0.0.1", 0);
+  Sink sink;
+  process::spawn(sink);
+  std::printf("%s\n", process::stringify(sink.self()).c_str());
+  std::fflush(stdout);
+  char c = 0;
+  while (::read(0, &c, 1) > 0) {
+  }
+  process::terminate(sink);
+  process::wait(sink);
+  return 0;
+}
+
+}  // namespace bench

@@ -1,0 +1,27 @@
+// The network as the scheduler sees it. There is no network thread: idle
+// workers poll the sockets (busy-polling while they spin, blocking in epoll
+// when one parks), and a message that arrives runs its process on the very
+// worker that read it. A round trip between nodes then costs no thread
+// wake-up, the dominant cost on small VMs; busy workers poll now and then,
+// so traffic keeps flowing under load.
+#pragma once
+
+#include <chrono>
+
+namespace process::detail {
+
+class Poller {
+ public:
+  virtual ~Poller() = default;
+  // Runs what the network has ready, without blocking; nothing if another
+  // thread is polling.
+  virtual void poll() = 0;
+  // Waits for the network (at most `timeout`, zero: no limit) and runs what
+  // becomes ready, until interrupt(). False at once if another thread is
+  // polling.
+  virtual bool wait(std::chrono::microseconds timeout) = 0;
+  // Ends a wait(), now or, if none is under way, the next one.
+  virtual void interrupt() = 0;
+};
+
+}  // namespace process::detail
