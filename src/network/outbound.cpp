@@ -262,8 +262,13 @@ void Peer::waitReadable() {
           }
           // Answers are counted, not acted on (WIRE.md): an odd one must
           // not disturb the connection.
+          const size_t skipped =
+              self->ignoreResponses_
+                  ? 0
+                  : self->countAccepted(buffer.data(), static_cast<size_t>(got));
           if (!self->ignoreResponses_ &&
-              !self->responses_.feed(buffer.data(), static_cast<size_t>(got),
+              !self->responses_.feed(buffer.data() + skipped,
+                                     static_cast<size_t>(got) - skipped,
                                      [&](DecodedResponse& response) {
                                        ++self->answered_;
                                        VLOG_IF(2, response.status >= 300)
@@ -277,6 +282,23 @@ void Peer::waitReadable() {
         }
         self->waitReadable();
       });
+}
+
+size_t Peer::countAccepted(const char* data, size_t size) {
+  // A Procession or compactor node answers a stream of messages with a
+  // stream of identical 202s: count those without the parser.
+  static constexpr std::string_view kAccepted =
+      "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n";
+  if (responses_.midResponse()) {
+    return 0;
+  }
+  size_t offset = 0;
+  while (size - offset >= kAccepted.size() &&
+         std::memcmp(data + offset, kAccepted.data(), kAccepted.size()) == 0) {
+    offset += kAccepted.size();
+    ++answered_;
+  }
+  return offset;
 }
 
 void Peer::addLink(const UPID& linker, const UPID& linkee) {

@@ -51,6 +51,8 @@ class Peer : public std::enable_shared_from_this<Peer> {
   void waitWritable();
   void waitReadable();
   void onConnected();
+  // How many leading bytes are plain 202 answers (counted).
+  size_t countAccepted(const char* data, size_t size);
   void closeSocket();
 
   Network& network_;
