@@ -13,8 +13,8 @@
 namespace process::network {
 
 struct HttpLimits {
-  size_t maxHeaderBytes = 64 * 1024;  // request/status line and headers
-  size_t maxBodyBytes = 64 * 1024 * 1024;
+  size_t maxHeaderBytes = size_t{64} * 1024;  // request/status line and headers
+  size_t maxBodyBytes = size_t{64} * 1024 * 1024;
   size_t maxHeaders = 128;
 };
 
