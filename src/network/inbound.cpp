@@ -20,7 +20,7 @@ namespace {
 // hold more.
 constexpr size_t kMaxUnwrittenAnswers = 1024 * 1024;
 // Reads per readiness, so one busy connection cannot starve the others.
-constexpr int kReadsPerTurn = 16;
+constexpr int kReadsPerTurn = 4;
 
 std::atomic<uint64_t> rejectLogs{0};
 std::atomic<uint64_t> badMessageLogs{0};
@@ -140,7 +140,7 @@ void InboundConnection::handle(DecodedRequest& request) {
 }
 
 void InboundConnection::handleMessage(DecodedRequest& request) {
-  Try<MessageHeader> header = parseMessage(request);
+  Try<MessageHeader> header = parseMessage(request, &senders_);
   if (header.isError()) {
     if (shouldLog(badMessageLogs)) {
       LOG(WARNING) << "Bad message from " << peer_ << ": " << header.error();
@@ -156,6 +156,10 @@ void InboundConnection::handleMessage(DecodedRequest& request) {
 }
 
 void InboundConnection::answer(int status, const std::string& body) {
+  if (status == 202 && !closeAfterWrite_) {
+    out_ += "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n";
+    return;
+  }
   out_ += "HTTP/1.1 ";
   out_ += std::to_string(status);
   out_ += ' ';

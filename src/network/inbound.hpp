@@ -12,6 +12,7 @@
 #include <process/pid.hpp>
 
 #include "network/http_decoder.hpp"
+#include "network/message_codec.hpp"
 
 namespace process::network {
 
@@ -52,9 +53,7 @@ class InboundConnection
   bool closed_ = false;
   bool timerArmed_ = false;
 
-  // Consecutive messages usually come from the same sender.
-  std::string lastFromText_;
-  UPID lastFrom_;
+  SenderCache senders_;
 };
 
 }  // namespace process::network

@@ -175,7 +175,8 @@ bool isMessage(const DecodedRequest& request) {
   return agent != nullptr && agent->starts_with(kLibprocessPrefix);
 }
 
-Try<MessageHeader> parseMessage(const DecodedRequest& request) {
+Try<MessageHeader> parseMessage(const DecodedRequest& request,
+                                SenderCache* senders) {
   std::string_view sender;
   if (const std::string* from = request.header("Libprocess-From")) {
     sender = *from;
@@ -189,12 +190,21 @@ Try<MessageHeader> parseMessage(const DecodedRequest& request) {
   }
 
   MessageHeader header;
-  Try<UPID> from = UPID::parse(std::string(sender));
-  if (from.isError()) {
-    return Error("malformed sender '" + std::string(sender) +
-                 "': " + from.error());
+  if (senders != nullptr && !senders->text.empty() &&
+      senders->text == sender) {
+    header.from = senders->from;
+  } else {
+    Try<UPID> from = UPID::parse(std::string(sender));
+    if (from.isError()) {
+      return Error("malformed sender '" + std::string(sender) +
+                   "': " + from.error());
+    }
+    header.from = std::move(from.get());
+    if (senders != nullptr) {
+      senders->text = sender;
+      senders->from = header.from;
+    }
   }
-  header.from = std::move(from.get());
 
   std::string_view path = request.target;
   if (path.empty() || path[0] != '/') {

@@ -32,7 +32,15 @@ struct MessageHeader {
 // The sender (Libprocess-From, else the User-Agent's), the receiver's id
 // and the message name from a request for which isMessage() holds. An
 // Error says what is wrong (the answer is 400).
-Try<MessageHeader> parseMessage(const DecodedRequest& request);
+//
+// The messages on one connection mostly come from one sender: with a
+// `senders` cache (one per connection), its text is parsed once.
+struct SenderCache {
+  std::string text;
+  UPID from;
+};
+Try<MessageHeader> parseMessage(const DecodedRequest& request,
+                                SenderCache* senders = nullptr);
 
 // "%41b" -> "Ab"; an Error for a truncated or non-hex escape.
 Try<std::string> percentDecode(std::string_view text);
