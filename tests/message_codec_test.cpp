@@ -122,6 +122,23 @@ TEST(MessageCodecTest, RoundTrip) {
   }
 }
 
+TEST(MessageCodecTest, SenderCacheFollowsTheSender) {
+  SenderCache senders;
+  const char* const sequence[] = {"a@1.2.3.4:5", "a@1.2.3.4:5", "b@1.2.3.4:6",
+                                  "a@1.2.3.4:5"};
+  for (const char* from : sequence) {
+    std::string out;
+    encodeMessage(from, "master", kMaster, "n", "x", out);
+    Try<MessageHeader> header = parseMessage(decodeOne(out), &senders);
+    ASSERT_TRUE(header.isSome()) << header.error();
+    EXPECT_EQ(UPID(from), header->from);
+  }
+  // A bad sender is an error even right after a good one.
+  std::string bad;
+  encodeMessage("nonsense", "master", kMaster, "n", "", bad);
+  EXPECT_TRUE(parseMessage(decodeOne(bad), &senders).isError());
+}
+
 TEST(MessageCodecTest, CompactorDialect) {
   const DecodedRequest request = decodeOne(
       "POST /master/mesos.internal.Ping HTTP/1.0\r\n"
