@@ -38,13 +38,13 @@ class Context {
   // What a peer can make this node hold or wait for. Over a limit the peer
   // gets a 4xx answer or a closed connection, and a log line is written.
   struct Limits {
-    size_t maxHeaderBytes = 64 * 1024;       // request line and headers: 431
-    size_t maxBodyBytes = 64 * 1024 * 1024;  // one request's body: 413
-    size_t maxConnections = 10000;           // accepted, open at once
+    size_t maxHeaderBytes = size_t{64} * 1024;  // request line and headers: 431
+    size_t maxBodyBytes = size_t{64} * 1024 * 1024;  // one request's body: 413
+    size_t maxConnections = 10000;                   // accepted, open at once
     // From a request's first byte to its last; a slower client is cut off.
     Duration requestTimeout = Seconds(30);
     // Encoded messages waiting for a slow peer; beyond it they are dropped.
-    size_t maxOutboundBytes = 256 * 1024 * 1024;
+    size_t maxOutboundBytes = size_t{256} * 1024 * 1024;
     // A peer that accepts no connection within this is unreachable.
     Duration connectTimeout = Seconds(5);
   };

@@ -18,7 +18,7 @@ namespace {
 // Answers not yet taken by a peer that keeps sending: past this, reading
 // stops until they are written, so a peer that never reads cannot make us
 // hold more.
-constexpr size_t kMaxUnwrittenAnswers = 1024 * 1024;
+constexpr size_t kMaxUnwrittenAnswers = size_t{1024} * 1024;
 // Reads per readiness, so one busy connection cannot starve the others.
 constexpr int kReadsPerTurn = 4;
 
@@ -27,15 +27,24 @@ std::atomic<uint64_t> badMessageLogs{0};
 
 const char* reasonOf(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 202: return "Accepted";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 408: return "Request Timeout";
-    case 413: return "Payload Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
+    case 200:
+      return "OK";
+    case 202:
+      return "Accepted";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 408:
+      return "Request Timeout";
+    case 413:
+      return "Payload Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 505:
+      return "HTTP Version Not Supported";
+    default:
+      return "Error";
   }
 }
 
@@ -50,9 +59,9 @@ InboundConnection::InboundConnection(Network& network,
       fd_(socket_.native_handle()) {
   asio::error_code ec;
   const auto remote = socket_.remote_endpoint(ec);
-  peer_ = ec ? std::string("unknown peer")
-             : remote.address().to_string() + ":" +
-                   std::to_string(remote.port());
+  peer_ =
+      ec ? std::string("unknown peer")
+         : remote.address().to_string() + ":" + std::to_string(remote.port());
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
 }
@@ -101,14 +110,13 @@ void InboundConnection::onReadable() {
       closeAfterWrite_ = true;
       break;
     }
-    const bool ok = decoder_.feed(
-        buffer.data(), static_cast<size_t>(got),
-        [&](DecodedRequest& request) {
-          completed = true;
-          if (!closeAfterWrite_) {
-            handle(request);
-          }
-        });
+    const bool ok = decoder_.feed(buffer.data(), static_cast<size_t>(got),
+                                  [&](DecodedRequest& request) {
+                                    completed = true;
+                                    if (!closeAfterWrite_) {
+                                      handle(request);
+                                    }
+                                  });
     if (!ok) {
       reject();
       break;
@@ -221,9 +229,9 @@ void InboundConnection::write() {
     return;
   }
   while (outOffset_ < out_.size()) {
-    const ssize_t sent = ::send(fd_, out_.data() + outOffset_,
-                                out_.size() - outOffset_,
-                                MSG_DONTWAIT | MSG_NOSIGNAL);
+    const ssize_t sent =
+        ::send(fd_, out_.data() + outOffset_, out_.size() - outOffset_,
+               MSG_DONTWAIT | MSG_NOSIGNAL);
     if (sent > 0) {
       outOffset_ += static_cast<size_t>(sent);
     } else if (sent < 0 && errno == EINTR) {

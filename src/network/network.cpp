@@ -13,7 +13,7 @@ namespace process {
 namespace network {
 namespace {
 
-constexpr size_t kReadBufferBytes = 64 * 1024;
+constexpr size_t kReadBufferBytes = size_t{64} * 1024;
 
 std::atomic<uint64_t> acceptLogs{0};
 
@@ -90,44 +90,44 @@ void Network::interrupt() {
 }
 
 void Network::accept() {
-  acceptor_.async_accept([this](const asio::error_code& ec,
-                                asio::ip::tcp::socket socket) {
-    if (stopping()) {
-      return;
-    }
-    if (ec) {
-      if (ec == asio::error::operation_aborted) {
-        return;
-      }
-      // Out of descriptors, most likely: try again shortly rather than
-      // spin on an error that will not go away at once.
-      if (shouldLog(acceptLogs)) {
-        LOG(WARNING) << "Accepting on " << bound_ << " failed: "
-                     << ec.message();
-      }
-      acceptRetry_.expires_after(std::chrono::milliseconds(50));
-      acceptRetry_.async_wait([this](const asio::error_code& error) {
-        if (!error && !stopping()) {
-          accept();
+  acceptor_.async_accept(
+      [this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
+        if (stopping()) {
+          return;
         }
+        if (ec) {
+          if (ec == asio::error::operation_aborted) {
+            return;
+          }
+          // Out of descriptors, most likely: try again shortly rather than
+          // spin on an error that will not go away at once.
+          if (shouldLog(acceptLogs)) {
+            LOG(WARNING) << "Accepting on " << bound_
+                         << " failed: " << ec.message();
+          }
+          acceptRetry_.expires_after(std::chrono::milliseconds(50));
+          acceptRetry_.async_wait([this](const asio::error_code& error) {
+            if (!error && !stopping()) {
+              accept();
+            }
+          });
+          return;
+        }
+        if (inbound_.size() >= limits_.maxConnections) {
+          if (shouldLog(acceptLogs)) {
+            LOG(WARNING) << "Refusing a connection on " << bound_ << ": "
+                         << inbound_.size() << " are open, the limit";
+          }
+          asio::error_code ignored;
+          socket.close(ignored);
+        } else {
+          auto connection =
+              std::make_shared<InboundConnection>(*this, std::move(socket));
+          inbound_.insert(connection);
+          connection->start();
+        }
+        accept();
       });
-      return;
-    }
-    if (inbound_.size() >= limits_.maxConnections) {
-      if (shouldLog(acceptLogs)) {
-        LOG(WARNING) << "Refusing a connection on " << bound_ << ": "
-                     << inbound_.size() << " are open, the limit";
-      }
-      asio::error_code ignored;
-      socket.close(ignored);
-    } else {
-      auto connection =
-          std::make_shared<InboundConnection>(*this, std::move(socket));
-      inbound_.insert(connection);
-      connection->start();
-    }
-    accept();
-  });
 }
 
 void Network::closed(const std::shared_ptr<InboundConnection>& connection) {
@@ -169,7 +169,8 @@ void Network::send(const UPID& from, const UPID& to, const std::string& name,
 
 void Network::link(const UPID& linker, const UPID& linkee) {
   std::shared_ptr<Peer> target = peer(linkee.address);
-  asio::post(io_, [target, linker, linkee] { target->addLink(linker, linkee); });
+  asio::post(io_,
+             [target, linker, linkee] { target->addLink(linker, linkee); });
 }
 
 void Network::stop() {

@@ -25,7 +25,7 @@ namespace {
 
 // Past this much queued for one peer, a worker writes at once instead of
 // waiting for the end of its batch.
-constexpr size_t kFlushBytes = 64 * 1024;
+constexpr size_t kFlushBytes = size_t{64} * 1024;
 
 thread_local std::vector<std::shared_ptr<Peer>> buffered;
 
@@ -53,9 +53,7 @@ std::atomic<uint64_t> dropLogs{0};
 }  // namespace
 
 Peer::Peer(Network& network, const Address& address)
-    : network_(network),
-      address_(address),
-      responses_(network.httpLimits()) {}
+    : network_(network), address_(address), responses_(network.httpLimits()) {}
 
 Peer::~Peer() = default;
 
@@ -116,9 +114,8 @@ void Peer::flush() {
     close = closeWhenWritten_;
   }
   if (close) {
-    asio::post(network_.io(), [self = shared_from_this()] {
-      self->closeSocket();
-    });
+    asio::post(network_.io(),
+               [self = shared_from_this()] { self->closeSocket(); });
     return;
   }
   if (drained != Drained::kDone) {
@@ -265,16 +262,16 @@ void Peer::waitReadable() {
           const size_t skipped =
               self->ignoreResponses_
                   ? 0
-                  : self->countAccepted(buffer.data(), static_cast<size_t>(got));
+                  : self->countAccepted(buffer.data(),
+                                        static_cast<size_t>(got));
           if (!self->ignoreResponses_ &&
-              !self->responses_.feed(buffer.data() + skipped,
-                                     static_cast<size_t>(got) - skipped,
-                                     [&](DecodedResponse& response) {
-                                       ++self->answered_;
-                                       VLOG_IF(2, response.status >= 300)
-                                           << self->address_ << " answered "
-                                           << response.status;
-                                     })) {
+              !self->responses_.feed(
+                  buffer.data() + skipped, static_cast<size_t>(got) - skipped,
+                  [&](DecodedResponse& response) {
+                    ++self->answered_;
+                    VLOG_IF(2, response.status >= 300)
+                        << self->address_ << " answered " << response.status;
+                  })) {
             LOG(WARNING) << "Ignoring what " << self->address_
                          << " sends back: " << self->responses_.error();
             self->ignoreResponses_ = true;
@@ -342,8 +339,7 @@ void Peer::fail(const std::string& reason) {
                                                  std::memory_order_relaxed);
   }
   LOG(WARNING) << "Connection to " << address_ << " lost: " << reason
-               << (lost > 0 ? " (" + std::to_string(lost) +
-                                  " messages dropped)"
+               << (lost > 0 ? " (" + std::to_string(lost) + " messages dropped)"
                             : std::string());
   if (connectTimer_ != nullptr) {
     connectTimer_->cancel();

@@ -62,7 +62,7 @@ class Peer : public std::enable_shared_from_this<Peer> {
   State state_ = State::kConnecting;
   std::string pending_;  // encoded, not yet handed to the socket
   uint64_t pendingMessages_ = 0;
-  bool writing_ = false;  // the write token: one writer at a time
+  bool writing_ = false;        // the write token: one writer at a time
   bool workerWriting_ = false;  // a worker holds it: do not close the fd
   bool closeWhenWritten_ = false;
   bool dirty_ = false;  // in some worker's list of buffered sends

@@ -1,6 +1,5 @@
 #include <process/context.hpp>
 
-
 #include <algorithm>
 #include <cstdlib>
 #include <shared_mutex>

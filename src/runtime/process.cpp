@@ -202,8 +202,8 @@ bool deliverMessage(ContextImpl& context, const std::string& toId, UPID from,
   CellRef cell = context.registry.lookup(toId);
   if (cell) {
     // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
-    auto* event = new MessageEvent(std::move(from), std::move(name),
-                                   std::move(body));
+    auto* event =
+        new MessageEvent(std::move(from), std::move(name), std::move(body));
     if (withProcess(cell.get(), [event](ProcessBase* process) {
           Runtime::enqueue(process, event);
         })) {

@@ -330,16 +330,15 @@ void Scheduler::park(Worker& worker) {
   }
 }
 
-bool Scheduler::parkInPoller(Worker& worker,
-                             std::unique_lock<std::mutex>& lock,
+bool Scheduler::parkInPoller(Worker& worker, std::unique_lock<std::mutex>& lock,
                              bool patient) {
   worker.parked = true;
   worker.inPoller = true;
   lock.unlock();
   const bool waited = poller_->wait(
-      patient ? std::chrono::duration_cast<std::chrono::microseconds>(
-                    kSlotPatience)
-              : std::chrono::microseconds(0));
+      patient
+          ? std::chrono::duration_cast<std::chrono::microseconds>(kSlotPatience)
+          : std::chrono::microseconds(0));
   lock.lock();
   worker.parked = false;
   worker.inPoller = false;

@@ -18,7 +18,6 @@ class ContextImpl;
 
 class Transport : public Poller {
  public:
-
   // Where the node listens (the port is known once bound).
   virtual Address bound() const = 0;
   // Queues `name`/`body` from local `from` for `to` on another node. Never
