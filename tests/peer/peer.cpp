@@ -1,0 +1,126 @@
+// procession-test-peer: a Procession node in an OS process of its own, for
+// network_process_test. It listens where LIBPROCESS_IP and LIBPROCESS_PORT
+// say, prints the UPID of its process "echo" on stdout, and serves:
+//
+//   "echo"  body   -> "echo" with the same body, back to the sender
+//   "count"        -> "count" with the number of "echo" messages so far
+//   "link"  upid   -> links to `upid`, answers "linked"; when that link's
+//                     exited() runs, sends "exited" with the upid's text
+//                     to whoever asked
+//   "quit"         -> the program ends (exit status 0)
+//
+// It also ends, with status 0, when its stdin closes.
+#include <poll.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include <process/pid.hpp>
+#include <process/process.hpp>
+
+using namespace process;
+
+namespace {
+
+class Echo : public Process<Echo> {
+ public:
+  explicit Echo(int quitFd) : Process<Echo>("echo"), quitFd_(quitFd) {}
+
+ protected:
+  void initialize() override {
+    install("echo", &Echo::echo);
+    install("count", &Echo::count);
+    install("link", &Echo::linkTo);
+    install("quit", &Echo::quit);
+  }
+
+  void exited(const UPID& pid) override {
+    auto asker = askers_.find(pid);
+    if (asker != askers_.end()) {
+      send(asker->second, "exited", stringify(pid));
+      askers_.erase(asker);
+    }
+  }
+
+ private:
+  void echo(const UPID& from, const std::string& body) {
+    ++echoes_;
+    send(from, "echo", body);
+  }
+
+  void count(const UPID& from, const std::string& /*body*/) {
+    send(from, "count", std::to_string(echoes_));
+  }
+
+  void linkTo(const UPID& from, const std::string& body) {
+    const UPID pid(body);
+    askers_[pid] = from;
+    link(pid);
+    send(from, "linked", body);
+  }
+
+  void quit(const UPID& /*from*/, const std::string& /*body*/) {
+    const char byte = 'q';
+    while (::write(quitFd_, &byte, 1) < 0 && errno == EINTR) {
+    }
+  }
+
+  const int quitFd_;
+  uint64_t echoes_ = 0;
+  std::map<UPID, UPID> askers_;  // linkee -> who asked for the link
+};
+
+}  // namespace
+
+int main() {
+  // As in the tests: glog's timestamps with TZ unset look like a race
+  // inside glibc to ThreadSanitizer. Before any thread starts.
+  ::setenv("TZ", "UTC", 0);
+
+  int quit[2];
+  if (::pipe(quit) != 0) {
+    std::perror("pipe");
+    return 1;
+  }
+
+  Echo echo(quit[1]);
+  const UPID self = spawn(echo);
+  if (!self) {
+    std::cerr << "procession-test-peer: cannot spawn 'echo'" << std::endl;
+    return 1;
+  }
+  std::cout << self << std::endl;
+
+  // Until "quit" arrives or stdin closes.
+  for (;;) {
+    pollfd fds[2] = {{STDIN_FILENO, POLLIN, 0}, {quit[0], POLLIN, 0}};
+    const int ready = ::poll(fds, 2, -1);
+    if (ready < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      std::perror("poll");
+      break;
+    }
+    if (fds[1].revents != 0) {
+      break;
+    }
+    if (fds[0].revents != 0) {
+      char buffer[256];
+      const ssize_t got = ::read(STDIN_FILENO, buffer, sizeof(buffer));
+      if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN)) {
+        break;  // closed
+      }
+    }
+  }
+
+  terminate(echo);
+  wait(echo);
+  return 0;
+}
