@@ -615,12 +615,7 @@ TEST(NetworkLink, LinkerGoneBeforeTheBreakHearsNothingAndOthersStillDo) {
   EXPECT_EQ(std::vector<UPID>({linkee}), settledExits(stays, nowhere));
 }
 
-// LIBRARY BUG, disabled until fixed (run with
-// --gtest_also_run_disabled_tests): a link stays with the node's connection
-// (src/network/outbound.cpp, Peer::links_) after its linker has terminated,
-// and the exit is then delivered by name (detail::deliver falls back to
-// any process of the same id), so the successor hears exited(linkee).
-TEST(NetworkLink, DISABLED_ProcessTakingTheNameOfAGoneLinkerHearsNothing) {
+TEST(NetworkLink, ProcessTakingTheNameOfAGoneLinkerHearsNothing) {
   // The link belonged to the process that made it: a later process of the
   // same name never linked and is not told (libprocess forgets a linker's
   // links when it terminates).

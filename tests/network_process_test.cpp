@@ -790,14 +790,7 @@ TEST(NetworkProcess, PeerHearsOfOurNodesEnd) {
       dispatch(client, &Client::received, std::string("exited"), size_t{1}));
 }
 
-// LIBRARY BUG, disabled until fixed (run with
-// --gtest_also_run_disabled_tests): the node's sockets are not
-// close-on-exec (src/network/network.cpp and outbound.cpp open them through
-// Asio without SOCK_CLOEXEC, and accepted ones without accept4(...,
-// SOCK_CLOEXEC); libprocess sets it on every socket). Any child the
-// program starts keeps them open, so the node's end does not break its
-// connections and its peers' links never fire while the child lives.
-TEST(NetworkProcess, DISABLED_ChildrenWeStartDoNotKeepOurConnectionsOpen) {
+TEST(NetworkProcess, ChildrenWeStartDoNotKeepOurConnectionsOpen) {
   START_PEER(peer);
   Context here(nodeOptions());
   const PID<Client> client = spawnClient(here, "client");

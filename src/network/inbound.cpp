@@ -57,6 +57,7 @@ InboundConnection::InboundConnection(Network& network,
       requestTimer_(network.io()),
       decoder_(network.httpLimits()),
       fd_(socket_.native_handle()) {
+  keepFromChildren(fd_);
   asio::error_code ec;
   const auto remote = socket_.remote_endpoint(ec);
   peer_ =

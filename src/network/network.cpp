@@ -1,5 +1,7 @@
 #include "network/network.hpp"
 
+#include <fcntl.h>
+
 #include <chrono>
 #include <thread>
 
@@ -18,6 +20,13 @@ constexpr size_t kReadBufferBytes = size_t{64} * 1024;
 std::atomic<uint64_t> acceptLogs{0};
 
 }  // namespace
+
+void keepFromChildren(int fd) {
+  const int flags = ::fcntl(fd, F_GETFD);
+  if (flags >= 0) {
+    ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+  }
+}
 
 bool shouldLog(std::atomic<uint64_t>& counter, uint64_t burst) {
   const uint64_t count = counter.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -41,6 +50,7 @@ Network::Network(detail::ContextImpl& context, const Context::Options& options)
   asio::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) {
+    keepFromChildren(acceptor_.native_handle());
     acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     acceptor_.bind(endpoint, ec);
   }

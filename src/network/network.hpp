@@ -80,4 +80,8 @@ class Network final : public detail::Transport {
 // 1,000th, so that a hostile peer cannot flood the log.
 bool shouldLog(std::atomic<uint64_t>& counter, uint64_t burst = 100);
 
+// Marks a socket close-on-exec (Asio does not): a child the program starts
+// must not hold our connections open, nor our port.
+void keepFromChildren(int fd);
+
 }  // namespace process::network

@@ -181,6 +181,13 @@ void Peer::waitWritable() {
 
 void Peer::connect() {
   socket_ = std::make_unique<asio::ip::tcp::socket>(network_.io());
+  asio::error_code opened;
+  socket_->open(asio::ip::tcp::v4(), opened);
+  if (opened) {
+    fail("cannot open a socket: " + opened.message());
+    return;
+  }
+  keepFromChildren(socket_->native_handle());
   connectTimer_ = std::make_unique<asio::steady_timer>(network_.io());
   connectTimer_->expires_after(network_.limits().connectTimeout.chrono());
   connectTimer_->async_wait(

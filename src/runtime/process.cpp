@@ -218,6 +218,18 @@ bool deliverMessage(ContextImpl& context, const std::string& toId, UPID from,
 }
 
 void deliverExited(const UPID& linker, const UPID& linkee) {
+  // Only to the very process that linked: one that took its name since
+  // made no link (libprocess forgets a linker's links when it goes).
+  if (ProcessCell* cell = linker.reference.get()) {
+    // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
+    auto* event = new ExitedEvent(linkee);
+    if (!withProcess(cell, [event](ProcessBase* process) {
+          Runtime::enqueue(process, event);
+        })) {
+      delete event;
+    }
+    return;
+  }
   deliver(linker, new ExitedEvent(linkee));
 }
 

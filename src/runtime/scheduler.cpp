@@ -24,8 +24,11 @@ void cpuRelax() {
 // thread costs tens of microseconds here; spinning a little less than that
 // catches the next message of a busy exchange without paying it.
 constexpr auto kSpin = std::chrono::microseconds(50);
-// How many processes a busy worker runs between two looks at the network.
+// A busy worker looks at the network every so many processes it runs, if
+// it has not for a while: often enough for traffic to flow under load,
+// rarely enough that a local ping-pong pays nothing for it.
 constexpr uint64_t kPollEvery = 64;
+constexpr auto kPollInterval = std::chrono::microseconds(100);
 // How often a parked worker looks at a busy worker's slot, and how long a
 // process may sit there behind one event before another worker takes it.
 constexpr auto kSlotPatience = std::chrono::milliseconds(1);
@@ -349,6 +352,7 @@ void Scheduler::loop(Worker& worker) {
   currentScheduler = this;
   currentWorker = &worker;
   uint64_t tick = 0;
+  auto lastPoll = std::chrono::steady_clock::now();
   while (!stopping_.load(std::memory_order_acquire)) {
     ProcessBase* process = next(worker, ++tick);
     if (process == nullptr) {
@@ -364,7 +368,11 @@ void Scheduler::loop(Worker& worker) {
     // Busy workers still read the network, so that it keeps flowing when
     // none is idle.
     if (poller_ != nullptr && tick % kPollEvery == 0) {
-      poller_->poll();
+      const auto now = std::chrono::steady_clock::now();
+      if (now - lastPoll >= kPollInterval) {
+        lastPoll = now;
+        poller_->poll();
+      }
     }
   }
   currentScheduler = nullptr;
