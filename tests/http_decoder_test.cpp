@@ -271,6 +271,16 @@ TEST(RequestDecoderTest, HeaderLookupIsCaseInsensitive) {
   EXPECT_EQ(nullptr, request.header("Host"));
 }
 
+TEST(RequestDecoderTest, WhitespaceAroundValuesIsNotPartOfThem) {
+  Result result = decode(
+      "GET / HTTP/1.1\r\nLibprocess-From: \t a@1.2.3.4:5 \t \r\n"
+      "X-Inner: a  b\t\r\n\r\n");
+  ASSERT_TRUE(result.ok);
+  ASSERT_EQ(1u, result.requests.size());
+  EXPECT_EQ("a@1.2.3.4:5", *result.requests[0].header("Libprocess-From"));
+  EXPECT_EQ("a  b", *result.requests[0].header("X-Inner"));
+}
+
 TEST(RequestDecoderTest, KeepAlive) {
   struct Case {
     const char* head;

@@ -191,7 +191,16 @@ struct Decoder {
 
   static int onHeaderValueComplete(llhttp_t* p) {
     Decoder& d = of(p);
-    return d.phase == Phase::Body ? d.checkTrailers() : 0;
+    if (d.phase == Phase::Body) {
+      return d.checkTrailers();
+    }
+    // Whitespace around a field value is not part of it (RFC 9110, 5.5);
+    // llhttp leaves the trailing side to us.
+    std::string& value = d.message.headers[d.headerCount - 1].value;
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+      value.pop_back();
+    }
+    return 0;
   }
 
   // Trailers are dropped, but they are still head bytes a peer could send
