@@ -139,6 +139,15 @@ TEST(MessageCodecTest, SenderCacheFollowsTheSender) {
   EXPECT_TRUE(parseMessage(decodeOne(bad), &senders).isError());
 }
 
+TEST(MessageCodecTest, EmptySenderOfAPostIsAnonymous) {
+  std::string out;
+  encodeMessage(stringify(UPID()), "master", kMaster, "n", "x", out);
+  Try<MessageHeader> header = parseMessage(decodeOne(out));
+  ASSERT_TRUE(header.isSome()) << header.error();
+  EXPECT_FALSE(header->from);
+  EXPECT_EQ("master", header->to);
+}
+
 TEST(MessageCodecTest, CompactorDialect) {
   const DecodedRequest request = decodeOne(
       "POST /master/mesos.internal.Ping HTTP/1.0\r\n"

@@ -190,7 +190,12 @@ Try<MessageHeader> parseMessage(const DecodedRequest& request,
   }
 
   MessageHeader header;
-  if (senders != nullptr && !senders->text.empty() &&
+  // A message posted from outside any process carries an empty sender
+  // ("@0.0.0.0:0" from libprocess and from us): it has no one to answer.
+  if (!sender.empty() && sender.front() == '@' &&
+      Address::parse(std::string(sender.substr(1))).isSome()) {
+    header.from = UPID();
+  } else if (senders != nullptr && !senders->text.empty() &&
       senders->text == sender) {
     header.from = senders->from;
   } else {
