@@ -2,6 +2,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -76,7 +77,7 @@ void Peer::enqueue(const UPID& from, const UPID& to, const std::string& name,
       return;
     }
     encodeMessage(senderText(from), to.id, to.address, name, body, pending_);
-    ++pendingMessages_;
+    pendingEnds_.push_back(pending_.size());
     if (state_ != State::kConnected || writing_) {
       return;  // the connection, or the current writer, takes it
     }
@@ -131,13 +132,13 @@ Peer::Drained Peer::drain() {
       std::lock_guard<std::mutex> guard(mutex_);
       inflight_.clear();
       inflightOffset_ = 0;
-      inflightMessages_ = 0;
+      inflightEnds_.clear();
       if (pending_.empty() || state_ != State::kConnected) {
         writing_ = false;
         return Drained::kDone;
       }
       inflight_.swap(pending_);
-      inflightMessages_ = std::exchange(pendingMessages_, 0);
+      inflightEnds_.swap(pendingEnds_);
     }
     const ssize_t sent =
         ::send(fd_, inflight_.data() + inflightOffset_,
@@ -330,10 +331,20 @@ void Peer::fail(const std::string& reason) {
       return;
     }
     state_ = State::kBroken;
-    lost = pendingMessages_ + (writing_ ? inflightMessages_ : 0);
+    // Messages the socket took are not counted: the peer may have them.
+    // While a worker writes, its progress is unknown: all of its batch
+    // counts.
+    lost = pendingEnds_.size();
+    if (writing_) {
+      lost += workerWriting_
+                  ? inflightEnds_.size()
+                  : static_cast<uint64_t>(std::count_if(
+                        inflightEnds_.begin(), inflightEnds_.end(),
+                        [this](size_t end) { return end > inflightOffset_; }));
+    }
     pending_.clear();
     pending_.shrink_to_fit();
-    pendingMessages_ = 0;
+    pendingEnds_.clear();
     // A worker may be writing on the descriptor: it closes it when done.
     if (workerWriting_) {
       closeWhenWritten_ = true;

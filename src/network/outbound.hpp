@@ -61,7 +61,9 @@ class Peer : public std::enable_shared_from_this<Peer> {
   std::mutex mutex_;
   State state_ = State::kConnecting;
   std::string pending_;  // encoded, not yet handed to the socket
-  uint64_t pendingMessages_ = 0;
+  // Where each message in pending_ ends, to count exactly what a broken
+  // connection loses.
+  std::vector<size_t> pendingEnds_;
   bool writing_ = false;        // the write token: one writer at a time
   bool workerWriting_ = false;  // a worker holds it: do not close the fd
   bool closeWhenWritten_ = false;
@@ -71,7 +73,7 @@ class Peer : public std::enable_shared_from_this<Peer> {
   // Held with the write token.
   std::string inflight_;
   size_t inflightOffset_ = 0;
-  uint64_t inflightMessages_ = 0;
+  std::vector<size_t> inflightEnds_;
   int writeError_ = 0;
 
   // Event loop thread only.
