@@ -10,6 +10,7 @@
 #include "network/message_codec.hpp"
 #include "network/network.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/scheduler.hpp"
 #include "runtime/transport.hpp"
 
 namespace process::network {
@@ -21,6 +22,8 @@ namespace {
 constexpr size_t kMaxUnwrittenAnswers = size_t{1024} * 1024;
 // Reads per readiness, so one busy connection cannot starve the others.
 constexpr int kReadsPerTurn = 4;
+// Messages in one turn that make it a stream, worth a second worker.
+constexpr int kStreamMessages = 64;
 
 std::atomic<uint64_t> rejectLogs{0};
 std::atomic<uint64_t> badMessageLogs{0};
@@ -91,7 +94,7 @@ void InboundConnection::waitReadable() {
 
 void InboundConnection::onReadable() {
   std::vector<char>& buffer = network_.readBuffer();
-  bool completed = false;
+  int completed = 0;
   for (int turn = 0; turn < kReadsPerTurn && !closed_; ++turn) {
     const ssize_t got = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
     if (got < 0 && errno == EINTR) {
@@ -113,7 +116,7 @@ void InboundConnection::onReadable() {
     }
     const bool ok = decoder_.feed(buffer.data(), static_cast<size_t>(got),
                                   [&](DecodedRequest& request) {
-                                    completed = true;
+                                    ++completed;
                                     if (!closeAfterWrite_) {
                                       handle(request);
                                     }
@@ -129,7 +132,12 @@ void InboundConnection::onReadable() {
   if (closed_) {
     return;
   }
-  armRequestTimer(completed);
+  armRequestTimer(completed > 0);
+  // A stream of messages: this worker will be busy running them, so
+  // another takes over reading (parsing and running then overlap).
+  if (completed >= kStreamMessages) {
+    detail::Scheduler::wakeSpareWorker();
+  }
   write();
   if (!closeAfterWrite_ && out_.size() < kMaxUnwrittenAnswers) {
     waitReadable();

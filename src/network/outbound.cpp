@@ -1,6 +1,7 @@
 #include "network/outbound.hpp"
 
 #include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -27,6 +28,12 @@ namespace {
 // Past this much queued for one peer, a worker writes at once instead of
 // waiting for the end of its batch.
 constexpr size_t kFlushBytes = size_t{64} * 1024;
+constexpr size_t kBlockBytes = size_t{64} * 1024;
+// Room for a message's request line and headers beside its name and body.
+constexpr size_t kHeadRoom = 512;
+constexpr size_t kSpareBlocks = 16;
+// Blocks per sendmsg (well under IOV_MAX).
+constexpr size_t kGatherBlocks = 64;
 
 thread_local std::vector<std::shared_ptr<Peer>> buffered;
 
@@ -65,7 +72,7 @@ void Peer::enqueue(const UPID& from, const UPID& to, const std::string& name,
   {
     std::lock_guard<std::mutex> guard(mutex_);
     if (state_ == State::kBroken ||
-        pending_.size() >= network_.limits().maxOutboundBytes) {
+        pendingBytes_ >= network_.limits().maxOutboundBytes) {
       network_.context().droppedMessages.fetch_add(1,
                                                    std::memory_order_relaxed);
       if (shouldLog(dropLogs)) {
@@ -76,12 +83,28 @@ void Peer::enqueue(const UPID& from, const UPID& to, const std::string& name,
       }
       return;
     }
-    encodeMessage(senderText(from), to.id, to.address, name, body, pending_);
-    pendingEnds_.push_back(pending_.size());
+    if (pending_.empty() ||
+        pending_.back().size() + name.size() + body.size() + kHeadRoom >
+            kBlockBytes) {
+      if (spare_.empty()) {
+        pending_.emplace_back();
+        pending_.back().reserve(kBlockBytes);
+      } else {
+        pending_.push_back(std::move(spare_.back()));
+        spare_.pop_back();
+      }
+    }
+    std::string& block = pending_.back();
+    const size_t before = block.size();
+    encodeMessage(senderText(from), to.id, to.address, name, body, block);
+    const size_t added = block.size() - before;
+    pendingBytes_ += added;
+    queued_ += added;
+    ends_.push_back(queued_);
     if (state_ != State::kConnected || writing_) {
       return;  // the connection, or the current writer, takes it
     }
-    if (pending_.size() >= kFlushBytes || currentProcess() == nullptr) {
+    if (pendingBytes_ >= kFlushBytes || currentProcess() == nullptr) {
       flushNow = true;
     } else if (!dirty_) {
       dirty_ = true;
@@ -128,23 +151,53 @@ void Peer::flush() {
 
 Peer::Drained Peer::drain() {
   for (;;) {
-    if (inflightOffset_ == inflight_.size()) {
+    if (inflight_.empty()) {
       std::lock_guard<std::mutex> guard(mutex_);
-      inflight_.clear();
-      inflightOffset_ = 0;
-      inflightEnds_.clear();
+      const uint64_t written = written_.load(std::memory_order_relaxed);
+      while (!ends_.empty() && ends_.front() <= written) {
+        ends_.pop_front();
+      }
+      for (std::string& block : used_) {
+        if (spare_.size() < kSpareBlocks && block.capacity() <= kBlockBytes) {
+          block.clear();
+          spare_.push_back(std::move(block));
+        }
+      }
+      used_.clear();
       if (pending_.empty() || state_ != State::kConnected) {
         writing_ = false;
         return Drained::kDone;
       }
       inflight_.swap(pending_);
-      inflightEnds_.swap(pendingEnds_);
+      pendingBytes_ = 0;
     }
-    const ssize_t sent =
-        ::send(fd_, inflight_.data() + inflightOffset_,
-               inflight_.size() - inflightOffset_, MSG_DONTWAIT | MSG_NOSIGNAL);
+    iovec parts[kGatherBlocks];
+    size_t count = 0;
+    for (auto block = inflight_.begin();
+         block != inflight_.end() && count < kGatherBlocks; ++block, ++count) {
+      const size_t skip = count == 0 ? inflightOffset_ : 0;
+      parts[count].iov_base = block->data() + skip;
+      parts[count].iov_len = block->size() - skip;
+    }
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = count;
+    const ssize_t sent = ::sendmsg(fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
     if (sent > 0) {
-      inflightOffset_ += static_cast<size_t>(sent);
+      written_.fetch_add(static_cast<uint64_t>(sent),
+                         std::memory_order_relaxed);
+      size_t left = static_cast<size_t>(sent);
+      while (left > 0) {
+        const size_t rest = inflight_.front().size() - inflightOffset_;
+        if (left < rest) {
+          inflightOffset_ += left;
+          break;
+        }
+        left -= rest;
+        inflightOffset_ = 0;
+        used_.push_back(std::move(inflight_.front()));
+        inflight_.pop_front();
+      }
     } else if (sent < 0 && errno == EINTR) {
       continue;
     } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -334,17 +387,15 @@ void Peer::fail(const std::string& reason) {
     // Messages the socket took are not counted: the peer may have them.
     // While a worker writes, its progress is unknown: all of its batch
     // counts.
-    lost = pendingEnds_.size();
-    if (writing_) {
-      lost += workerWriting_
-                  ? inflightEnds_.size()
-                  : static_cast<uint64_t>(std::count_if(
-                        inflightEnds_.begin(), inflightEnds_.end(),
-                        [this](size_t end) { return end > inflightOffset_; }));
-    }
+    const uint64_t written =
+        workerWriting_ ? 0 : written_.load(std::memory_order_relaxed);
+    lost = static_cast<uint64_t>(
+        std::count_if(ends_.begin(), ends_.end(),
+                      [written](uint64_t end) { return end > written; }));
+    ends_.clear();
+    pendingBytes_ = 0;
     pending_.clear();
-    pending_.shrink_to_fit();
-    pendingEnds_.clear();
+    spare_.clear();
     // A worker may be writing on the descriptor: it closes it when done.
     if (workerWriting_) {
       closeWhenWritten_ = true;

@@ -3,7 +3,9 @@
 // processes live. Its break is what remote linkers hear as exited().
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -60,20 +62,27 @@ class Peer : public std::enable_shared_from_this<Peer> {
 
   std::mutex mutex_;
   State state_ = State::kConnecting;
-  std::string pending_;  // encoded, not yet handed to the socket
-  // Where each message in pending_ ends, to count exactly what a broken
-  // connection loses.
-  std::vector<size_t> pendingEnds_;
-  bool writing_ = false;        // the write token: one writer at a time
-  bool workerWriting_ = false;  // a worker holds it: do not close the fd
+  // Encoded messages not yet handed to the socket, in blocks of about
+  // kBlockBytes: appending never moves what is queued, and a write gathers
+  // many blocks (sendmsg).
+  std::deque<std::string> pending_;
+  size_t pendingBytes_ = 0;
+  // Where each message not yet written ends, as a position in the stream
+  // of bytes ever queued: what a broken connection loses is counted exactly.
+  std::deque<uint64_t> ends_;
+  uint64_t queued_ = 0;
+  std::vector<std::string> spare_;  // emptied blocks, for reuse
+  bool writing_ = false;            // the write token: one writer at a time
+  bool workerWriting_ = false;      // a worker holds it: do not close the fd
   bool closeWhenWritten_ = false;
   bool dirty_ = false;  // in some worker's list of buffered sends
   int fd_ = -1;
 
   // Held with the write token.
-  std::string inflight_;
-  size_t inflightOffset_ = 0;
-  std::vector<size_t> inflightEnds_;
+  std::deque<std::string> inflight_;
+  size_t inflightOffset_ = 0;  // into inflight_.front()
+  std::vector<std::string> used_;
+  std::atomic<uint64_t> written_{0};
   int writeError_ = 0;
 
   // Event loop thread only.

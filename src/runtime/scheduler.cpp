@@ -80,6 +80,12 @@ void Scheduler::stop() {
   }
 }
 
+void Scheduler::wakeSpareWorker() {
+  if (currentScheduler != nullptr) {
+    currentScheduler->wakeIfNeeded();
+  }
+}
+
 bool Scheduler::onWorker() const {
   return currentScheduler == this;
 }

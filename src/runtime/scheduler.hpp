@@ -51,6 +51,9 @@ class Scheduler {
   bool takeIfWaiting(ProcessBase* process);
   void finishedInline() { pending_.fetch_sub(1, std::memory_order_acq_rel); }
 
+  // On a worker that is about to be busy for a while with work it found in
+  // the network: wakes a parked worker, if any, to go on polling.
+  static void wakeSpareWorker();
   // Stops and joins the workers; queued processes are not run.
   void stop();
 
