@@ -205,7 +205,8 @@ void InboundConnection::reject() {
 }
 
 void InboundConnection::armRequestTimer(bool restart) {
-  if (!decoder_.midRequest()) {
+  // Also bounds how long a peer may take to read a last answer.
+  if (!decoder_.midRequest() && !closeAfterWrite_) {
     if (timerArmed_) {
       requestTimer_.cancel();
       timerArmed_ = false;
@@ -220,6 +221,11 @@ void InboundConnection::armRequestTimer(bool restart) {
   requestTimer_.async_wait(
       [self = shared_from_this()](const asio::error_code& ec) {
         if (ec || self->closed_ || !self->timerArmed_) {
+          return;
+        }
+        if (self->closeAfterWrite_) {
+          // Answered already (a rejection), but the peer does not take it.
+          self->close("the answer was not taken within the request timeout");
           return;
         }
         if (shouldLog(rejectLogs)) {

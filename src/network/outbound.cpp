@@ -266,6 +266,9 @@ void Peer::connect() {
 }
 
 void Peer::onConnected() {
+  if (socket_ == nullptr) {
+    return;  // failed (timed out, or the node stops) as it connected
+  }
   connectTimer_->cancel();
   asio::error_code ignored;
   socket_->set_option(asio::ip::tcp::no_delay(true), ignored);
