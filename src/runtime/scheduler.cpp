@@ -291,6 +291,12 @@ ProcessBase* Scheduler::search(Worker& worker) {
     }
   }
   spinning_.fetch_sub(1, std::memory_order_acq_rel);
+  // Work found while spinning may have brought more into the local queue
+  // (a batch from the global queue); its wake-up was skipped because this
+  // worker counted as spinning, so make it now that it does not.
+  if (found != nullptr && worker.queued.load(std::memory_order_acquire) > 0) {
+    wakeIfNeeded();
+  }
   return found;
 }
 
