@@ -33,6 +33,8 @@
 #include <process/coroutine.hpp>
 #include <process/detail/mailbox.hpp>
 #include <process/duration.hpp>
+#include <process/http.hpp>
+#include <process/option.hpp>
 #include <process/pid.hpp>
 
 namespace process {
@@ -59,6 +61,8 @@ class ProcessBase {
   // A named-message handler: from whom, and the body.
   using MessageHandler =
       std::function<void(const UPID& from, const std::string& body)>;
+  using HttpRequestHandler =
+      std::function<Future<http::Response>(const http::Request& request)>;
 
  protected:
   // Runs on the process before any event it receives.
@@ -83,6 +87,22 @@ class ProcessBase {
     T* self = static_cast<T*>(this);
     install(name, [self, method](const UPID& from, const std::string& body) {
       (self->*method)(from, body);
+    });
+  }
+
+  // Serves HTTP requests for http://<ip>:<port>/<id><name>[/…] with
+  // `handler`, run on this process (it may use the process's state). `name`
+  // starts with '/'; a request whose path extends a route's name past a '/'
+  // goes to that route when no longer one matches. `help` is a description
+  // for humans.
+  void route(const std::string& name, const Option<std::string>& help,
+             const HttpRequestHandler& handler);
+  template <typename T>
+  void route(const std::string& name, const Option<std::string>& help,
+             Future<http::Response> (T::*method)(const http::Request&)) {
+    T* self = static_cast<T*>(this);
+    route(name, help, [self, method](const http::Request& request) {
+      return (self->*method)(request);
     });
   }
 

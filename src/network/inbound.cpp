@@ -75,7 +75,9 @@ void InboundConnection::start() {
 }
 
 void InboundConnection::waitReadable() {
-  if (reading_ || closed_ || closeAfterWrite_) {
+  if (reading_ || closed_ || closeAfterWrite_ ||
+      out_.size() >= kMaxUnwrittenAnswers ||
+      slots_.size() >= kMaxPendingAnswers) {
     return;
   }
   reading_ = true;
@@ -125,7 +127,8 @@ void InboundConnection::onReadable() {
       reject();
       break;
     }
-    if (closeAfterWrite_ || out_.size() >= kMaxUnwrittenAnswers) {
+    if (closeAfterWrite_ || out_.size() >= kMaxUnwrittenAnswers ||
+        slots_.size() >= kMaxPendingAnswers) {
       break;
     }
   }
@@ -139,7 +142,8 @@ void InboundConnection::onReadable() {
     detail::Scheduler::wakeSpareWorker();
   }
   write();
-  if (!closeAfterWrite_ && out_.size() < kMaxUnwrittenAnswers) {
+  if (!closeAfterWrite_ && out_.size() < kMaxUnwrittenAnswers &&
+      slots_.size() < kMaxPendingAnswers) {
     waitReadable();
   }
 }
@@ -152,8 +156,7 @@ void InboundConnection::handle(DecodedRequest& request) {
     handleMessage(request);
     return;
   }
-  // Routes come with HTTP: for now only messages are served.
-  answer(404);
+  handleRoute(request);
 }
 
 void InboundConnection::handleMessage(DecodedRequest& request) {
@@ -173,25 +176,38 @@ void InboundConnection::handleMessage(DecodedRequest& request) {
 }
 
 void InboundConnection::answer(int status, const std::string& body) {
-  if (status == 202 && !closeAfterWrite_) {
+  if (status == 202 && !closeAfterWrite_ && slots_.empty()) {
     out_ += "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n";
     return;
   }
-  out_ += "HTTP/1.1 ";
-  out_ += std::to_string(status);
-  out_ += ' ';
-  out_ += reasonOf(status);
-  out_ += "\r\n";
+  std::string bytes = "HTTP/1.1 ";
+  bytes += std::to_string(status);
+  bytes += ' ';
+  bytes += reasonOf(status);
+  bytes += "\r\n";
   if (closeAfterWrite_) {
-    out_ += "Connection: close\r\n";
+    bytes += "Connection: close\r\n";
   }
   if (!body.empty()) {
-    out_ += "Content-Type: text/plain; charset=utf-8\r\n";
+    bytes += "Content-Type: text/plain; charset=utf-8\r\n";
   }
-  out_ += "Content-Length: ";
-  out_ += std::to_string(body.size());
-  out_ += "\r\n\r\n";
-  out_ += body;
+  bytes += "Content-Length: ";
+  bytes += std::to_string(body.size());
+  bytes += "\r\n\r\n";
+  bytes += body;
+  emit(std::move(bytes));
+}
+
+void InboundConnection::emit(std::string bytes) {
+  if (slots_.empty()) {
+    out_ += bytes;
+    return;
+  }
+  Slot& slot = slots_.emplace_back();
+  slot.seq = nextSeq_++;
+  slot.ready = true;
+  slot.close = closeAfterWrite_;
+  slot.bytes = std::move(bytes);
 }
 
 void InboundConnection::reject() {
@@ -261,7 +277,7 @@ void InboundConnection::write() {
   }
   out_.clear();
   outOffset_ = 0;
-  if (closeAfterWrite_) {
+  if (closeAfterWrite_ && slots_.empty()) {
     close(std::string());
     return;
   }

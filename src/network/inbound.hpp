@@ -4,11 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 
 #include <asio.hpp>
 
+#include <process/future.hpp>
+#include <process/http.hpp>
 #include <process/pid.hpp>
 
 #include "network/http_decoder.hpp"
@@ -17,6 +20,10 @@
 namespace process::network {
 
 class Network;
+
+// Requests whose answers are still being made, per connection: past this,
+// reading stops until some are answered (HTTP pipelining stays bounded).
+inline constexpr size_t kMaxPendingAnswers = 256;
 
 class InboundConnection
     : public std::enable_shared_from_this<InboundConnection> {
@@ -33,6 +40,18 @@ class InboundConnection
   void handle(DecodedRequest& request);
   void handleMessage(DecodedRequest& request);
   void answer(int status, const std::string& body = std::string());
+  // Queues answer bytes behind any answer still being made.
+  void emit(std::string bytes);
+
+  // HTTP requests for routes (inbound_http.cpp): each takes a slot in the
+  // order of requests; answers leave in that order, whenever their
+  // handlers finish.
+  void handleRoute(DecodedRequest& request);
+  void complete(uint64_t seq, const Future<http::Response>& response);
+  void pump(uint64_t seq, http::Pipe::Reader reader);
+  void onChunk(uint64_t seq, http::Pipe::Reader reader,
+               const Future<std::string>& chunk);
+  void flushSlots();
   void reject();
   void write();
   void waitWritable();
@@ -54,6 +73,17 @@ class InboundConnection
   bool timerArmed_ = false;
 
   SenderCache senders_;
+
+  struct Slot {
+    uint64_t seq = 0;
+    bool ready = false;      // its answer is whole
+    bool streaming = false;  // its answer is a pipe still being read
+    bool close = false;      // the connection closes after it
+    std::string bytes;       // not yet moved to out_
+  };
+  std::deque<Slot> slots_;
+  uint64_t nextSeq_ = 0;
+  Slot* slot(uint64_t seq);
 };
 
 }  // namespace process::network

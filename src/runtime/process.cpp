@@ -87,6 +87,24 @@ class LinkEvent final : public Event {
   UPID linkee_;
 };
 
+// An HTTP request for one of the process's routes; its answer goes to the
+// promise, which the connection waits on.
+class HttpEvent final : public Event {
+ public:
+  HttpEvent(std::string routePath, http::Request request)
+      : routePath_(std::move(routePath)), request_(std::move(request)) {}
+  void run(ProcessBase& process) override {
+    promise_.associate(Runtime::handleHttp(process, routePath_, request_));
+  }
+  void drop() noexcept override { promise_.set(http::NotFound()); }
+  Future<http::Response> future() const { return promise_.future(); }
+
+ private:
+  std::string routePath_;
+  http::Request request_;
+  Promise<http::Response> promise_;
+};
+
 class TerminateEvent final : public Event {
  public:
   void run(ProcessBase& process) override {
@@ -215,6 +233,26 @@ bool deliverMessage(ContextImpl& context, const std::string& toId, UPID from,
   context.droppedMessages.fetch_add(1, std::memory_order_relaxed);
   logDroppedMessage(name, UPID(toId, context.address), "no such process");
   return false;
+}
+
+Future<http::Response> deliverHttp(ContextImpl& context,
+                                   const std::string& toId,
+                                   std::string routePath,
+                                   http::Request request) {
+  CellRef cell = context.registry.lookup(toId);
+  if (!cell) {
+    return http::NotFound();
+  }
+  // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
+  auto* event = new HttpEvent(std::move(routePath), std::move(request));
+  Future<http::Response> response = event->future();
+  if (!withProcess(cell.get(), [event](ProcessBase* process) {
+        Runtime::enqueue(process, event);
+      })) {
+    delete event;
+    return http::NotFound();
+  }
+  return response;
 }
 
 void deliverExited(const UPID& linker, const UPID& linkee) {
@@ -408,6 +446,40 @@ void Runtime::handleMessage(ProcessBase& process, const UPID& from,
           << "' from " << from << "; dropped";
 }
 
+Future<http::Response> Runtime::handleHttp(ProcessBase& process,
+                                           const std::string& routePath,
+                                           const http::Request& request) {
+  if (process.extras_ == nullptr || process.extras_->routes.empty()) {
+    return http::NotFound();
+  }
+  // The longest route that is the path or a '/'-prefix of it.
+  const std::vector<Route>& routes = process.extras_->routes;
+  std::string_view path = routePath;
+  for (;;) {
+    for (const Route& route : routes) {
+      if (route.name == path) {
+        try {
+          return route.handler(request);
+        } catch (const std::exception& e) {
+          LOG(WARNING) << "Route " << route.name << " of " << process.self()
+                       << " threw: " << e.what();
+          return http::InternalServerError(std::string(e.what()) + "\n");
+        } catch (...) {
+          LOG(WARNING) << "Route " << route.name << " of " << process.self()
+                       << " threw";
+          return http::InternalServerError();
+        }
+      }
+    }
+    const size_t slash = path.rfind('/');
+    if (slash == 0 || slash == std::string_view::npos) {
+      break;
+    }
+    path = path.substr(0, slash);
+  }
+  return http::NotFound();
+}
+
 ProcessExtras& Runtime::extras(ProcessBase& process) {
   if (process.extras_ == nullptr) {
     process.extras_ = std::make_unique<ProcessExtras>();
@@ -477,6 +549,22 @@ void ProcessBase::install(const std::string& name, MessageHandler handler) {
     }
   }
   handlers_->emplace_back(name, std::move(handler));
+}
+
+void ProcessBase::route(const std::string& name,
+                        const Option<std::string>& help,
+                        const HttpRequestHandler& handler) {
+  CHECK(!name.empty() && name[0] == '/')
+      << "route '" << name << "' of " << pid_ << " must start with '/'";
+  auto& routes = detail::Runtime::extras(*this).routes;
+  for (auto& existing : routes) {
+    if (existing.name == name) {
+      existing.help = help;
+      existing.handler = handler;
+      return;
+    }
+  }
+  routes.push_back(detail::Route{name, help, handler});
 }
 
 void ProcessBase::send(const UPID& to, const std::string& name) const {

@@ -22,9 +22,16 @@ namespace process::detail {
 
 class Transport;
 
+struct Route {
+  std::string name;
+  Option<std::string> help;
+  ProcessBase::HttpRequestHandler handler;
+};
+
 struct ProcessExtras {
   std::vector<UPID> linkers;  // who will hear of our exit
   std::vector<std::shared_ptr<Suspension>> suspensions;
+  std::vector<Route> routes;
 };
 
 // ProcessBase::state_ bits.
@@ -88,6 +95,9 @@ class Runtime {
   static void help(ProcessBase* receiver);
   static void handleMessage(ProcessBase& process, const UPID& from,
                             const std::string& name, const std::string& body);
+  static Future<http::Response> handleHttp(ProcessBase& process,
+                                           const std::string& routePath,
+                                           const http::Request& request);
   static void addLinker(ProcessBase& process, const UPID& linker);
   static void exited(ProcessBase& process, const UPID& pid);
   static void prepare(ProcessBase* process, ContextImpl* context, bool manage);

@@ -8,6 +8,8 @@
 #include <string>
 
 #include <process/context.hpp>
+#include <process/future.hpp>
+#include <process/http.hpp>
 #include <process/pid.hpp>
 
 #include "runtime/poller.hpp"
@@ -44,6 +46,12 @@ void flushBufferedSends();
 // false (and the message dropped, logged, counted) if there is none.
 bool deliverMessage(ContextImpl& context, const std::string& toId, UPID from,
                     std::string name, std::string body);
+// Hands an HTTP request to process `toId` of `context`, to the route its
+// path (after the id) names. 404 if there is no such process or route.
+Future<http::Response> deliverHttp(ContextImpl& context,
+                                   const std::string& toId,
+                                   std::string routePath,
+                                   http::Request request);
 // Tell local `linker` that `linkee` is gone.
 void deliverExited(const UPID& linker, const UPID& linkee);
 
