@@ -125,8 +125,8 @@ void InboundConnection::handleRoute(DecodedRequest& decoded) {
       network_.context(), id, std::move(routePath), std::move(request));
   response.onAny(
       [self = shared_from_this(), seq](const Future<http::Response>& done) {
-        asio::post(self->network_.io(),
-                   [self, seq, done] { self->complete(seq, done); });
+        self->network_.runOnLoop(
+            [self, seq, done] { self->complete(seq, done); });
       });
 }
 
@@ -176,7 +176,7 @@ void InboundConnection::complete(uint64_t seq,
 void InboundConnection::pump(uint64_t seq, http::Pipe::Reader reader) {
   reader.read().onAny([self = shared_from_this(), seq,
                        reader](const Future<std::string>& chunk) {
-    asio::post(self->network_.io(), [self, seq, reader, chunk] {
+    self->network_.runOnLoop([self, seq, reader, chunk] {
       self->onChunk(seq, reader, chunk);
     });
   });
