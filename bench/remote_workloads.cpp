@@ -1,7 +1,8 @@
-// The remote workloads of docs/BENCHMARKS.md: remote-pingpong and
-// remote-throughput, between this OS process and a copy of it started as a
-// peer (`procession-bench --peer`) on 127.0.0.1. Messages travel over the
-// wire protocol, as between any two libprocess nodes.
+// The remote workloads of docs/BENCHMARKS.md: remote-pingpong,
+// remote-throughput and http-get, between this OS process and a copy of it
+// started as a peer (`procession-bench --peer`) on 127.0.0.1. Messages
+// travel over the wire protocol, as between any two libprocess nodes; HTTP
+// requests go to a route of the peer's process.
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -17,8 +18,12 @@
 #include <string>
 #include <vector>
 
+#include <atomic>
+
 #include <process/dispatch.hpp>
 #include <process/future.hpp>
+#include <process/http.hpp>
+#include <process/http_client.hpp>
 #include <process/nothing.hpp>
 #include <process/process.hpp>
 
@@ -36,6 +41,10 @@ using process::UPID;
 
 constexpr long kRemoteRoundTrips = 100'000;
 constexpr long kRemoteMessages = 1'000'000;
+constexpr long kHttpRequests = 200'000;
+constexpr int kHttpConnections = 8;
+// Requests in flight per connection (pipelined).
+constexpr long kHttpWindow = 64;
 constexpr size_t kMessageBytes = 64;
 // Sends per event of the throughput source, so that it yields now and then.
 constexpr long kSendsPerTurn = 4096;
@@ -59,6 +68,9 @@ class Sink : public Process<Sink> {
     install("ping", &Sink::ping);
     install("start", &Sink::start);
     install("data", &Sink::data);
+    route("/hello", process::None(), [](const process::http::Request&) {
+      return process::http::OK("hello\n");
+    });
   }
 
  private:
@@ -236,6 +248,100 @@ std::vector<bench::Figure> remoteThroughput(double scale) {
            seconds}};
 }
 
+// ------------------------------------------------------------- http-get
+
+// One keep-alive connection that keeps kHttpWindow GETs in flight until the
+// shared budget of requests is spent.
+class GetLoop : public std::enable_shared_from_this<GetLoop> {
+ public:
+  GetLoop(process::http::Connection connection, process::http::Request request,
+          std::atomic<long>& budget, std::atomic<long>& answered,
+          std::atomic<long>& failed, Promise<Nothing>& done, long total)
+      : connection_(std::move(connection)),
+        request_(std::move(request)),
+        budget_(budget),
+        answered_(answered),
+        failed_(failed),
+        done_(done),
+        total_(total) {}
+
+  void start() {
+    for (long i = 0; i < kHttpWindow; ++i) {
+      next();
+    }
+  }
+
+ private:
+  void next() {
+    if (budget_.fetch_sub(1) <= 0) {
+      return;
+    }
+    auto self = shared_from_this();
+    connection_.send(request_).onAny(
+        [self](const Future<process::http::Response>& response) {
+          if (!response.isReady() || response->code != 200) {
+            self->failed_.fetch_add(1);
+          }
+          if (self->answered_.fetch_add(1) + 1 == self->total_) {
+            self->done_.set(Nothing());
+          }
+          self->next();
+        });
+  }
+
+  process::http::Connection connection_;
+  const process::http::Request request_;
+  std::atomic<long>& budget_;
+  std::atomic<long>& answered_;
+  std::atomic<long>& failed_;
+  Promise<Nothing>& done_;
+  const long total_;
+};
+
+std::vector<bench::Figure> httpGet(double scale) {
+  const long n = bench::scaled(kHttpRequests, scale);
+  PeerProcess peer;
+  const UPID& sink = peer.upid();
+  process::http::Request request;
+  request.method = "GET";
+  request.url = process::http::URL("http", sink.address.ip, sink.address.port,
+                                   "/" + sink.id + "/hello");
+  std::vector<process::http::Connection> connections;
+  for (int i = 0; i < kHttpConnections; ++i) {
+    Future<process::http::Connection> connection =
+        process::http::connect(sink.address);
+    if (!connection.await(process::Seconds(10)) || !connection.isReady()) {
+      std::fprintf(stderr, "http-get: cannot connect to the peer\n");
+      std::exit(1);
+    }
+    connections.push_back(connection.get());
+  }
+  std::atomic<long> budget{n};
+  std::atomic<long> answered{0};
+  std::atomic<long> failed{0};
+  Promise<Nothing> done;
+  std::vector<std::shared_ptr<GetLoop>> loops;
+  for (const auto& connection : connections) {
+    loops.push_back(std::make_shared<GetLoop>(connection, request, budget,
+                                              answered, failed, done, n));
+  }
+  const auto start = Clock::now();
+  for (const auto& loop : loops) {
+    loop->start();
+  }
+  done.future().await();
+  const double seconds = secondsSince(start);
+  for (auto& connection : connections) {
+    connection.disconnect().await(process::Seconds(10));
+  }
+  if (failed.load() > 0) {
+    std::fprintf(stderr, "http-get: %ld of %ld requests failed\n",
+                 failed.load(), n);
+  }
+  return {
+      {"http-get", static_cast<double>(n) / seconds, "requests/s", seconds}};
+}
+
 const bench::Register registerPingpong({
     "remote-pingpong",
     "two OS processes on 127.0.0.1 exchange 100,000 round trips of 64 bytes",
@@ -245,6 +351,11 @@ const bench::Register registerThroughput({
     "remote-throughput",
     "1,000,000 messages of 64 bytes one way to another OS process",
     remoteThroughput,
+});
+const bench::Register registerHttpGet({
+    "http-get",
+    "200,000 GETs on 8 keep-alive pipelined connections to a route",
+    httpGet,
 });
 
 }  // namespace
