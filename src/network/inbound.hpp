@@ -33,6 +33,8 @@ class InboundConnection
   // Event loop thread, as is everything here.
   void start();
   void close(const std::string& why);
+  void write();
+  Network& network() { return network_; }
 
  private:
   void waitReadable();
@@ -53,7 +55,8 @@ class InboundConnection
                const Future<std::string>& chunk);
   void flushSlots();
   void reject();
-  void write();
+  // write() now, or when the running process's turn ends.
+  void writeSoon();
   void waitWritable();
   void armRequestTimer(bool restart);
 
@@ -85,5 +88,8 @@ class InboundConnection
   uint64_t nextSeq_ = 0;
   Slot* slot(uint64_t seq);
 };
+
+// Writes the answers held back by writeSoon() on this thread.
+void flushAnswers();
 
 }  // namespace process::network

@@ -12,6 +12,8 @@
 #include "network/network.hpp"
 #include "runtime/transport.hpp"
 
+#include <process/process.hpp>
+
 namespace process::network {
 namespace {
 
@@ -50,7 +52,32 @@ std::string head(const http::Response& response, bool close) {
 
 std::atomic<uint64_t> routeLogs{0};
 
+// Answers completed by a process's handlers during its turn, written when
+// the turn ends: one system call for the many answers of one turn.
+thread_local std::vector<std::shared_ptr<InboundConnection>> unwritten;
+
 }  // namespace
+
+void flushAnswers() {
+  std::vector<std::shared_ptr<InboundConnection>> connections;
+  connections.swap(unwritten);
+  for (auto& connection : connections) {
+    InboundConnection* raw = connection.get();
+    raw->network().runOnLoop(
+        [connection = std::move(connection)] { connection->write(); });
+  }
+}
+
+void InboundConnection::writeSoon() {
+  if (currentProcess() == nullptr) {
+    write();
+    return;
+  }
+  if (unwritten.empty() || unwritten.back().get() != this) {
+    unwritten.push_back(shared_from_this());
+  }
+  detail::sendsBuffered = true;
+}
 
 void InboundConnection::handleRoute(DecodedRequest& decoded) {
   std::string_view target = decoded.target;
@@ -123,11 +150,10 @@ void InboundConnection::handleRoute(DecodedRequest& decoded) {
   const uint64_t seq = slot.seq;
   Future<http::Response> response = detail::deliverHttp(
       network_.context(), id, std::move(routePath), std::move(request));
-  response.onAny(
-      [self = shared_from_this(), seq](const Future<http::Response>& done) {
-        self->network_.runOnLoop(
-            [self, seq, done] { self->complete(seq, done); });
-      });
+  response.onAny([self = shared_from_this(),
+                  seq](const Future<http::Response>& done) {
+    self->network_.runOnLoop([self, seq, done] { self->complete(seq, done); });
+  });
 }
 
 InboundConnection::Slot* InboundConnection::slot(uint64_t seq) {
@@ -170,15 +196,14 @@ void InboundConnection::complete(uint64_t seq,
     answer->ready = true;
   }
   flushSlots();
-  write();
+  writeSoon();
 }
 
 void InboundConnection::pump(uint64_t seq, http::Pipe::Reader reader) {
   reader.read().onAny([self = shared_from_this(), seq,
                        reader](const Future<std::string>& chunk) {
-    self->network_.runOnLoop([self, seq, reader, chunk] {
-      self->onChunk(seq, reader, chunk);
-    });
+    self->network_.runOnLoop(
+        [self, seq, reader, chunk] { self->onChunk(seq, reader, chunk); });
   });
 }
 

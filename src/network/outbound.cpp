@@ -11,6 +11,7 @@
 
 #include <process/process.hpp>
 
+#include "network/inbound.hpp"
 #include "network/message_codec.hpp"
 #include "network/network.hpp"
 #include "runtime/runtime.hpp"
@@ -442,6 +443,7 @@ namespace detail {
 
 void flushBufferedSends() {
   sendsBuffered = false;
+  network::flushAnswers();
   // A flush can buffer nothing new, but keep the swap: a peer's flush must
   // not see the list it is in being changed.
   std::vector<std::shared_ptr<network::Peer>> peers;
