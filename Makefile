@@ -34,11 +34,8 @@ fuzz:
 	@scripts/setup.sh fuzz
 	cmake --preset fuzz
 	cmake --build --preset fuzz
-	for target in upid duration request_decoder response_decoder message_parser; do \
-	  mkdir -p build/fuzz/corpus/$$target && \
-	  ./build/fuzz/fuzz/$${target}_fuzzer -max_total_time=$(FUZZ_SECONDS) \
-	    build/fuzz/corpus/$$target fuzz/corpus/$$target || exit 1; \
-	done
+	scripts/fuzz.sh $(FUZZ_SECONDS) upid duration request_decoder \
+	  response_decoder message_parser
 
 bench: build
 	./build/default/bench/procession-bench
