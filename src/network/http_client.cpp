@@ -355,7 +355,6 @@ class ClientConnection final
           Address(net::IP(local.address().to_v4().to_uint()), local.port());
     }
     connectedOnLoop_ = true;
-    VLOG(2) << "HTTP client connected to " << where_;
     readSome();
     pump();
     connected_.set(Nothing());
@@ -676,7 +675,9 @@ class ClientConnection final
         item.reader->close();
       }
     }
-    VLOG(2) << "HTTP client connection to " << where_ << " closed: " << why;
+    // No log line here: connections often close as the program exits, when
+    // glog is being torn down (a data race under ThreadSanitizer); `why`
+    // reaches the callers through their failed futures.
     for (const std::shared_ptr<Pending>& item : pending) {
       if (item->timer != nullptr) {
         item->timer->cancel();

@@ -70,7 +70,8 @@ Network::~Network() {
 }
 
 void Network::poll() {
-  if (polling_.exchange(true, std::memory_order_acquire)) {
+  if (detail::exiting.load(std::memory_order_acquire) ||
+      polling_.exchange(true, std::memory_order_acquire)) {
     return;
   }
   io_.poll();
@@ -78,7 +79,8 @@ void Network::poll() {
 }
 
 bool Network::wait(std::chrono::microseconds timeout) {
-  if (polling_.exchange(true, std::memory_order_acquire)) {
+  if (detail::exiting.load(std::memory_order_acquire) ||
+      polling_.exchange(true, std::memory_order_acquire)) {
     return false;
   }
   // An interrupt whose wake-up handler another poll() ran is still seen.

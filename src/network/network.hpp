@@ -51,7 +51,8 @@ class Network final : public detail::Transport {
   // running the loop (saves a wake-up), else queued on the loop.
   template <typename F>
   void runOnLoop(F&& f) {
-    if (!stopping() && !polling_.exchange(true, std::memory_order_acquire)) {
+    if (!stopping() && !detail::exiting.load(std::memory_order_acquire) &&
+        !polling_.exchange(true, std::memory_order_acquire)) {
       f();
       polling_.store(false, std::memory_order_release);
       return;

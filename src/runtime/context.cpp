@@ -15,6 +15,8 @@
 
 namespace process {
 namespace detail {
+
+std::atomic<bool> exiting{false};
 namespace {
 
 std::shared_mutex& contextsMutex() {
@@ -197,7 +199,16 @@ Context::~Context() = default;
 Context& Context::instance() {
   // Made on first use and never destroyed: processes may still be running
   // while static destructors run at exit.
-  static Context* context = new Context(optionsFromEnvironment());
+  static Context* context = [] {
+    static Context* made = new Context(optionsFromEnvironment());
+    // Runs before the destructors of statics made earlier (glog's among
+    // them): from then on no worker runs network handlers, which log.
+    std::atexit([] {
+      detail::exiting.store(true, std::memory_order_release);
+      made->impl().transport->interrupt();
+    });
+    return made;
+  }();
   return *context;
 }
 

@@ -3,6 +3,7 @@
 // network (src/network) implements this and makes it with makeTransport().
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -32,6 +33,10 @@ class Transport : public Poller {
   // Closes every connection and stops serving; after the workers are gone.
   virtual void stop() = 0;
 };
+
+// The program is exiting (std::exit or the end of main): the network of
+// the default context, which is never destroyed, stops running handlers.
+extern std::atomic<bool> exiting;
 
 // Binds and listens (a port in use is a fatal, clear error).
 std::unique_ptr<Transport> makeTransport(ContextImpl& context,
