@@ -511,7 +511,7 @@ class Calls {
 
   // Has each handler's process run an event: a worker wakes and, after it,
   // reads the network again. Works around the library bug shown by
-  // DISABLED_AnswersCompletedFromOutsideAreNeverStranded: an answer
+  // AnswersCompletedFromOutsideAreNeverStranded: an answer
   // completed on this thread may leave every worker parked away from the
   // network, with an answer queued for it.
   void wake() {
@@ -1645,7 +1645,7 @@ class CpuHogs {
 // oversubscribe the CPU, which the race needs. (Before the other tests
 // waited for their handlers to return, PipelinedAnswersLeaveInRequestOrder
 // hit it 23 times in 12,000 runs with 6 copies side by side.)
-TEST(HttpServer, DISABLED_AnswersCompletedFromOutsideAreNeverStranded) {
+TEST(HttpServer, AnswersCompletedFromOutsideAreNeverStranded) {
   CpuHogs hogs(4);
   Calls calls;
   Context context(options());

@@ -47,16 +47,11 @@ class Network final : public detail::Transport {
   // Scratch space for reads: one per loop, not per connection, so that an
   // idle connection costs no buffer.
   std::vector<char>& readBuffer() { return readBuffer_; }
-  // Runs f with the loop's state to itself: at once if no thread is
-  // running the loop (saves a wake-up), else queued on the loop.
+  // Runs f on the loop. (Running it at once on a thread outside the loop
+  // while holding the loop's token left idle workers out of the poller:
+  // nobody watched the sockets until the next wake-up.)
   template <typename F>
   void runOnLoop(F&& f) {
-    if (!stopping() && !detail::exiting.load(std::memory_order_acquire) &&
-        !polling_.exchange(true, std::memory_order_acquire)) {
-      f();
-      polling_.store(false, std::memory_order_release);
-      return;
-    }
     asio::post(io_, std::forward<F>(f));
   }
   void closed(const std::shared_ptr<InboundConnection>& connection);
