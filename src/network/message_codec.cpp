@@ -196,7 +196,7 @@ Try<MessageHeader> parseMessage(const DecodedRequest& request,
       Address::parse(std::string(sender.substr(1))).isSome()) {
     header.from = UPID();
   } else if (senders != nullptr && !senders->text.empty() &&
-      senders->text == sender) {
+             senders->text == sender) {
     header.from = senders->from;
   } else {
     Try<UPID> from = UPID::parse(std::string(sender));
