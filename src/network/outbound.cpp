@@ -327,13 +327,11 @@ void Peer::waitReadable() {
           const size_t skipped =
               self->ignoreResponses_
                   ? 0
-                  : self->countAccepted(buffer.data(),
-                                        static_cast<size_t>(got));
+                  : self->skipAccepted(buffer.data(), static_cast<size_t>(got));
           if (!self->ignoreResponses_ &&
               !self->responses_.feed(
                   buffer.data() + skipped, static_cast<size_t>(got) - skipped,
                   [&](DecodedResponse& response) {
-                    ++self->answered_;
                     VLOG_IF(2, response.status >= 300)
                         << self->address_ << " answered " << response.status;
                   })) {
@@ -346,9 +344,9 @@ void Peer::waitReadable() {
       });
 }
 
-size_t Peer::countAccepted(const char* data, size_t size) {
+size_t Peer::skipAccepted(const char* data, size_t size) {
   // A Procession or compactor node answers a stream of messages with a
-  // stream of identical 202s: count those without the parser.
+  // stream of identical 202s: skip those without the parser.
   static constexpr std::string_view kAccepted =
       "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n";
   if (responses_.midResponse()) {
@@ -358,7 +356,6 @@ size_t Peer::countAccepted(const char* data, size_t size) {
   while (size - offset >= kAccepted.size() &&
          std::memcmp(data + offset, kAccepted.data(), kAccepted.size()) == 0) {
     offset += kAccepted.size();
-    ++answered_;
   }
   return offset;
 }

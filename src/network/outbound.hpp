@@ -53,8 +53,8 @@ class Peer : public std::enable_shared_from_this<Peer> {
   void waitWritable();
   void waitReadable();
   void onConnected();
-  // How many leading bytes are plain 202 answers (counted).
-  size_t countAccepted(const char* data, size_t size);
+  // How many leading bytes are plain 202 answers.
+  size_t skipAccepted(const char* data, size_t size);
   void closeSocket();
 
   Network& network_;
@@ -90,7 +90,6 @@ class Peer : public std::enable_shared_from_this<Peer> {
   std::unique_ptr<asio::steady_timer> connectTimer_;
   ResponseDecoder responses_;
   bool ignoreResponses_ = false;
-  uint64_t answered_ = 0;
   std::unordered_map<UPID, std::vector<UPID>> links_;  // linkee -> linkers
 };
 
