@@ -399,9 +399,8 @@ TEST_F(HttpCurlNode, PostWithABinaryBodyFromStandardInput) {
 }
 
 TEST_F(HttpCurlNode, PostOfTwoMebibytes) {
-  // curl asks "Expect: 100-continue" for a body this big; the node does not
-  // answer it (see http_server_test, DISABLED_ExpectContinueIsAnswered), so
-  // curl sends the body after waiting a second for it. Slow, but served.
+  // curl asks "Expect: 100-continue" for a body this big, and waits a
+  // second for "100 Continue" before sending it: the node answers at once.
   std::string body(2 * 1024 * 1024, 'b');
   body.back() = 'e';
   char path[] = "/tmp/http_curl_test.XXXXXX";
@@ -411,11 +410,14 @@ TEST_F(HttpCurlNode, PostOfTwoMebibytes) {
             ::write(fd, body.data(), body.size()));
   ::close(fd);
   const Outcome run =
-      curl({"-o", "/dev/null", "-w", "%{http_code}", "--data-binary",
+      curl({"-v", "-o", "/dev/null", "-w", "%{http_code}", "--data-binary",
             std::string("@") + path, base_ + "/describe"});
   ::unlink(path);
   EXPECT_EQ(0, run.status) << run.err;
   EXPECT_EQ("200", run.out);
+  EXPECT_NE(std::string::npos, run.err.find("Expect: 100-continue")) << run.err;
+  EXPECT_NE(std::string::npos, run.err.find("< HTTP/1.1 100 Continue"))
+      << run.err;
   ASSERT_TRUE(seen_.waitFor(1));
   EXPECT_EQ(body, seen_.requests()[0].body);
 }
@@ -481,24 +483,12 @@ TEST_F(HttpCurlNode, StreamedAnswerArrivesPieceByPiece) {
   Future<Pipe::Writer> stream = stream_.future();
   AWAIT_READY(stream);
   Pipe::Writer writer = stream.get();
-  // Once the handler has returned, and after each piece written here, the
-  // node's process runs an event: a worker wakes and reads the network
-  // again. Works around a library bug (http_server_test,
-  // DISABLED_AnswersCompletedFromOutsideAreNeverStranded).
-  const auto wake = [&] {
-    AWAIT_READY(dispatch(node_, [] { return Nothing(); }));
-  };
-  wake();
-
   ASSERT_TRUE(writer.write("alpha\n"));
-  wake();
   // curl prints each piece as it comes: the stream is still open.
   ASSERT_TRUE(run.waitForOutput("alpha\n")) << run.output();
   ASSERT_TRUE(writer.write("beta\n"));
-  wake();
   ASSERT_TRUE(run.waitForOutput("beta\n")) << run.output();
   ASSERT_TRUE(writer.close());
-  wake();
 
   const Outcome outcome = run.finish();
   EXPECT_EQ(0, outcome.status) << outcome.err;

@@ -106,6 +106,39 @@ TEST(RequestDecoderTest, LibprocessMessage) {
   expectLibprocessMessage(result.requests[0]);
 }
 
+TEST(RequestDecoderTest, ExpectContinueIsOwedOnceBeforeTheBody) {
+  RequestDecoder decoder;
+  int requests = 0;
+  auto count = [&](DecodedRequest&) { ++requests; };
+  const std::string head =
+      "POST /a HTTP/1.1\r\nContent-Length: 3\r\nExpect: 100-Continue\r\n\r\n";
+  ASSERT_TRUE(decoder.feed(head.data(), head.size(), count));
+  EXPECT_TRUE(decoder.takeContinue());
+  EXPECT_FALSE(decoder.takeContinue());  // once
+  ASSERT_TRUE(decoder.feed("abc", 3, count));
+  EXPECT_EQ(1, requests);
+
+  // The body came with the head: nothing is owed.
+  const std::string whole = head + "abc";
+  ASSERT_TRUE(decoder.feed(whole.data(), whole.size(), count));
+  EXPECT_FALSE(decoder.takeContinue());
+  // Part of the body came: the client did not wait.
+  const std::string part = head + "a";
+  ASSERT_TRUE(decoder.feed(part.data(), part.size(), count));
+  EXPECT_FALSE(decoder.takeContinue());
+  ASSERT_TRUE(decoder.feed("bc", 2, count));
+  // HTTP/1.0 knows no 100 Continue; a request without the field owes none.
+  for (const std::string request :
+       {"POST /a HTTP/1.1\r\nContent-Length: 1\r\n\r\n",
+        "POST /a HTTP/1.0\r\nContent-Length: 1\r\nExpect: "
+        "100-continue\r\n\r\n"}) {
+    ASSERT_TRUE(decoder.feed(request.data(), request.size(), count));
+    EXPECT_FALSE(decoder.takeContinue()) << request;
+    ASSERT_TRUE(decoder.feed("x", 1, count));
+  }
+  EXPECT_EQ(5, requests);
+}
+
 TEST(RequestDecoderTest, SplitAtEveryByte) {
   const std::string input = std::string(kLibprocessMessage) + kCompactorMessage;
   for (size_t split = 1; split < input.size(); ++split) {

@@ -621,6 +621,44 @@ TEST(NetworkLimits, PeerThatNeverReadsAnswersCannotGrowTheNode) {
   EXPECT_TRUE(node.serves());
 }
 
+TEST(NetworkLimits, PeerThatTakesNoAnswersIsClosedAfterTheRequestTimeout) {
+  Context::Options options = nodeOptions();
+  options.limits.requestTimeout = Milliseconds(200);
+  Node node(options);
+  const std::string tick =
+      "POST /recorder/tick HTTP/1.1\r\nLibprocess-From: a@1.2.3.4:5\r\n\r\n";
+  std::string block;
+  while (block.size() < 256 * 1024) {
+    block += tick;
+  }
+  Socket flooder = node.connect(4096);
+  // Until the node stops reading (its answers have nowhere to go) or, a
+  // request timeout after it could last write, closes.
+  const auto end = SteadyClock::now() + std::chrono::seconds(15);
+  bool stalled = false;
+  bool closed = false;
+  size_t offset = 0;
+  while (!stalled && !closed && SteadyClock::now() < end) {
+    const ssize_t sent =
+        flooder.writeSome(std::string_view(block).substr(offset));
+    closed = sent < 0;
+    if (sent == 0) {
+      pollfd p{flooder.fd(), POLLOUT, 0};
+      stalled = ::poll(&p, 1, 500) == 0;
+    }
+    offset = (offset + static_cast<size_t>(std::max<ssize_t>(sent, 0))) %
+             block.size();
+  }
+  ASSERT_TRUE(stalled || closed);
+  if (!closed) {
+    // It had unread requests, so the close comes as a reset.
+    pollfd p{flooder.fd(), 0, 0};
+    ASSERT_EQ(1, ::poll(&p, 1, 10000)) << "still open after 10 s";
+    EXPECT_NE(0, p.revents & (POLLHUP | POLLERR));
+  }
+  EXPECT_TRUE(node.serves());
+}
+
 // ---------------------------------------------------------------------------
 // Outbound: a peer that never reads our messages.
 

@@ -300,12 +300,29 @@ struct Decoder {
       }
       m.body.reserve(std::min<size_t>(parser.content_length, kMaxReserve));
     }
+    if constexpr (kIsRequest<Message>) {
+      expectsContinue = m.versionMinor >= 1 && asksToContinue();
+    }
     phase = Phase::Body;
     return true;
   }
 
+  // "Expect: 100-continue" among this head's fields (the vector may hold
+  // stale fields of an earlier message past headerCount).
+  bool asksToContinue() const {
+    for (size_t i = 0; i < headerCount && i < message.headers.size(); ++i) {
+      const Header& header = message.headers[i];
+      if (equalsIgnoreCase(header.name, "Expect") &&
+          equalsIgnoreCase(header.value, "100-continue")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   void deliver(Callback callback, void* f) {
     phase = Phase::Idle;
+    expectsContinue = false;
     headBytes = 0;
     message.headers.resize(headerCount);
     callback(f, message);
@@ -409,6 +426,7 @@ struct Decoder {
   bool inField = false;
   bool tooManyHeaders = false;
   bool failed = false;
+  bool expectsContinue = false;  // and not yet told to
   int errorStatus = 0;
   std::string error;
 };
@@ -450,6 +468,16 @@ const std::string& RequestDecoder::error() const {
 
 int RequestDecoder::errorStatus() const {
   return state_->errorStatus;
+}
+
+bool RequestDecoder::takeContinue() {
+  State& s = *state_;
+  if (!s.expectsContinue || s.failed || s.phase != Phase::Body) {
+    return false;
+  }
+  s.expectsContinue = false;
+  // A client that sent its body without waiting needs no interim answer.
+  return s.message.body.empty();
 }
 
 struct ResponseDecoder::State : Decoder<DecodedResponse> {

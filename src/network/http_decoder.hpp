@@ -86,6 +86,9 @@ class RequestDecoder {
   // The status to answer an error with: 400, 413 (body over the limit),
   // 431 (headers over the limit), 505 (an HTTP version other than 1.x).
   int errorStatus() const;
+  // True once per request whose head asked "Expect: 100-continue" and whose
+  // body has not started: the server owes it "100 Continue" now.
+  bool takeContinue();
 
  private:
   using Callback = void (*)(void*, DecodedRequest&);

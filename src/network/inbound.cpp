@@ -75,11 +75,19 @@ void InboundConnection::start() {
 }
 
 void InboundConnection::waitReadable() {
-  if (reading_ || closed_ || closeAfterWrite_ ||
-      out_.size() >= kMaxUnwrittenAnswers ||
-      slots_.size() >= kMaxPendingAnswers) {
+  if (reading_ || closed_) {
     return;
   }
+  if (closeAfterWrite_ || out_.size() >= kMaxUnwrittenAnswers ||
+      slots_.size() >= kMaxPendingAnswers) {
+    // Not reading is our choice: the peer is not late meanwhile.
+    if (readDeadline_) {
+      readDeadline_.reset();
+      rearmTimer();
+    }
+    return;
+  }
+  setReadDeadline();
   reading_ = true;
   socket_.async_wait(asio::socket_base::wait_read,
                      [self = shared_from_this()](const asio::error_code& ec) {
@@ -127,6 +135,10 @@ void InboundConnection::onReadable() {
       reject();
       break;
     }
+    // RFC 9110 10.1.1: a client that asked waits for this before its body.
+    if (decoder_.takeContinue() && !closeAfterWrite_) {
+      emit("HTTP/1.1 100 Continue\r\n\r\n");
+    }
     if (closeAfterWrite_ || out_.size() >= kMaxUnwrittenAnswers ||
         slots_.size() >= kMaxPendingAnswers) {
       break;
@@ -135,7 +147,7 @@ void InboundConnection::onReadable() {
   if (closed_) {
     return;
   }
-  armRequestTimer(completed > 0);
+  requestsRead_ += static_cast<uint64_t>(completed);
   // A stream of messages: this worker will be busy running them, so
   // another takes over reading (parsing and running then overlap).
   if (completed >= kStreamMessages) {
@@ -220,54 +232,103 @@ void InboundConnection::reject() {
   answer(status, decoder_.error() + "\n");
 }
 
-void InboundConnection::armRequestTimer(bool restart) {
-  // Also bounds how long a peer may take to read a last answer.
-  if (!decoder_.midRequest() && !closeAfterWrite_) {
-    if (timerArmed_) {
-      requestTimer_.cancel();
-      timerArmed_ = false;
+void InboundConnection::setReadDeadline() {
+  if (!decoder_.midRequest()) {
+    if (readDeadline_) {
+      readDeadline_.reset();
+      rearmTimer();
     }
     return;
   }
-  if (timerArmed_ && !restart) {
+  if (readDeadline_ && deadlineRequest_ == requestsRead_) {
+    return;  // the same request, still on its clock
+  }
+  readDeadline_ =
+      std::chrono::steady_clock::now() +
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+          network_.limits().requestTimeout.chrono());
+  deadlineRequest_ = requestsRead_;
+  rearmTimer();
+}
+
+void InboundConnection::rearmTimer() {
+  std::optional<Deadline> next = readDeadline_;
+  if (writeDeadline_ && (!next || *writeDeadline_ < *next)) {
+    next = writeDeadline_;
+  }
+  if (!next) {
+    if (timerArmed_) {
+      timerArmed_ = false;
+      requestTimer_.cancel();
+    }
+    return;
+  }
+  if (timerArmed_ && timerAt_ == *next) {
     return;
   }
   timerArmed_ = true;
-  requestTimer_.expires_after(network_.limits().requestTimeout.chrono());
+  timerAt_ = *next;
+  requestTimer_.expires_at(*next);
   requestTimer_.async_wait(
       [self = shared_from_this()](const asio::error_code& ec) {
-        if (ec || self->closed_ || !self->timerArmed_) {
-          return;
+        if (!ec && !self->closed_) {
+          self->onTimer();
         }
-        if (self->closeAfterWrite_) {
-          // Answered already (a rejection), but the peer does not take it.
-          self->close("the answer was not taken within the request timeout");
-          return;
-        }
-        if (shouldLog(rejectLogs)) {
-          LOG(WARNING) << "Closing the connection from " << self->peer_
-                       << ": no whole request within "
-                       << self->network_.limits().requestTimeout;
-        }
-        self->closeAfterWrite_ = true;
-        self->answer(408);
-        self->write();
       });
+}
+
+void InboundConnection::onTimer() {
+  // A wait that had fired before it was re-armed may still run: the
+  // deadlines, not the timer, say what is late.
+  timerArmed_ = false;
+  const Deadline now = std::chrono::steady_clock::now();
+  if (writeDeadline_ && *writeDeadline_ <= now) {
+    if (shouldLog(rejectLogs)) {
+      LOG(WARNING) << "Closing the connection from " << peer_
+                   << ": it took none of its answers within "
+                   << network_.limits().requestTimeout;
+    }
+    close("answers not taken within the request timeout");
+    return;
+  }
+  if (readDeadline_ && *readDeadline_ <= now) {
+    readDeadline_.reset();
+    if (shouldLog(rejectLogs)) {
+      LOG(WARNING) << "Closing the connection from " << peer_
+                   << ": no whole request within "
+                   << network_.limits().requestTimeout;
+    }
+    closeAfterWrite_ = true;
+    answer(408);
+    write();
+  }
+  if (!closed_) {
+    rearmTimer();
+  }
 }
 
 void InboundConnection::write() {
   if (writing_ || closed_) {
     return;
   }
+  bool progressed = false;
   while (outOffset_ < out_.size()) {
     const ssize_t sent =
         ::send(fd_, out_.data() + outOffset_, out_.size() - outOffset_,
                MSG_DONTWAIT | MSG_NOSIGNAL);
     if (sent > 0) {
       outOffset_ += static_cast<size_t>(sent);
+      progressed = true;
     } else if (sent < 0 && errno == EINTR) {
       continue;
     } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (progressed || !writeDeadline_) {
+        writeDeadline_ =
+            std::chrono::steady_clock::now() +
+            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                network_.limits().requestTimeout.chrono());
+        rearmTimer();
+      }
       waitWritable();
       return;
     } else {
@@ -277,6 +338,10 @@ void InboundConnection::write() {
   }
   out_.clear();
   outOffset_ = 0;
+  if (writeDeadline_) {
+    writeDeadline_.reset();
+    rearmTimer();
+  }
   if (closeAfterWrite_ && slots_.empty()) {
     close(std::string());
     return;

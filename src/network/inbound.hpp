@@ -3,9 +3,11 @@
 // every limit of Context::Limits enforced.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <asio.hpp>
@@ -58,7 +60,14 @@ class InboundConnection
   // write() now, or when the running process's turn ends.
   void writeSoon();
   void waitWritable();
-  void armRequestTimer(bool restart);
+
+  // The request timeout bounds the peer, never our handlers: a request
+  // must arrive whole, and answers ready to go must be taken (each byte
+  // the peer takes restarts that clock), within Limits::requestTimeout.
+  using Deadline = std::chrono::steady_clock::time_point;
+  void setReadDeadline();
+  void rearmTimer();
+  void onTimer();
 
   Network& network_;
   asio::ip::tcp::socket socket_;
@@ -74,15 +83,22 @@ class InboundConnection
   bool closeAfterWrite_ = false;
   bool closed_ = false;
   bool timerArmed_ = false;
+  Deadline timerAt_{};
+  std::optional<Deadline> readDeadline_;
+  std::optional<Deadline> writeDeadline_;
+  uint64_t requestsRead_ = 0;
+  uint64_t deadlineRequest_ = 0;  // requestsRead_ when readDeadline_ was set
 
   SenderCache senders_;
 
   struct Slot {
     uint64_t seq = 0;
-    bool ready = false;      // its answer is whole
-    bool streaming = false;  // its answer is a pipe still being read
-    bool close = false;      // the connection closes after it
-    std::string bytes;       // not yet moved to out_
+    bool ready = false;        // its answer is whole
+    bool streaming = false;    // its answer is a pipe still being read
+    bool close = false;        // the connection closes after it
+    bool headOnly = false;     // answers HEAD: no body bytes
+    bool plainStream = false;  // an HTTP/1.0 peer: no chunked framing
+    std::string bytes;         // not yet moved to out_
   };
   std::deque<Slot> slots_;
   uint64_t nextSeq_ = 0;

@@ -52,6 +52,35 @@ std::string head(const http::Response& response, bool close) {
 
 std::atomic<uint64_t> routeLogs{0};
 
+// "name:port" or "1.2.3.4:port" from a Host field, into the URL's parts.
+void setHost(http::URL& url, std::string_view host) {
+  const size_t colon = host.rfind(':');
+  if (colon != std::string_view::npos && host.find(']', colon) == host.npos &&
+      colon + 1 < host.size() && host.size() - colon - 1 <= 5) {
+    unsigned port = 0;
+    bool digits = true;
+    for (const char c : host.substr(colon + 1)) {
+      digits = digits && c >= '0' && c <= '9';
+      port = port * 10 + static_cast<unsigned>(c - '0');
+    }
+    if (digits && port <= 65535) {
+      url.port = static_cast<uint16_t>(port);
+      host = host.substr(0, colon);
+    }
+  }
+  Try<net::IP> ip = net::IP::parse(std::string(host));
+  if (ip.isSome()) {
+    url.ip = ip.get();
+  } else {
+    url.domain = std::string(host);
+  }
+}
+
+// RFC 9110 6.4.1: these answers never carry content.
+bool bodiless(uint16_t code) {
+  return code / 100 == 1 || code == 204 || code == 304;
+}
+
 // Answers completed by a process's handlers during its turn, written when
 // the turn ends: one system call for the many answers of one turn.
 thread_local std::vector<std::shared_ptr<InboundConnection>> unwritten;
@@ -125,15 +154,15 @@ void InboundConnection::handleRoute(DecodedRequest& decoded) {
   if (!fragment.empty()) {
     request.url.fragment = std::string(fragment);
   }
+  if (const std::string* host = decoded.header("Host")) {
+    setHost(request.url, *host);
+  }
   for (Header& header : decoded.headers) {
     auto [entry, inserted] =
         request.headers.emplace(std::move(header.name), header.value);
     if (!inserted) {
       entry->second += ", " + header.value;  // a repeated field is a list
     }
-  }
-  if (const std::string* host = decoded.header("Host")) {
-    request.url.domain = *host;
   }
   request.body = std::move(decoded.body);
   request.keepAlive = decoded.keepAlive;
@@ -147,13 +176,24 @@ void InboundConnection::handleRoute(DecodedRequest& decoded) {
   Slot& slot = slots_.emplace_back();
   slot.seq = nextSeq_++;
   slot.close = closeAfterWrite_;
+  slot.headOnly = decoded.method == "HEAD";
+  slot.plainStream = decoded.versionMinor == 0;
   const uint64_t seq = slot.seq;
   Future<http::Response> response = detail::deliverHttp(
       network_.context(), id, std::move(routePath), std::move(request));
-  response.onAny([self = shared_from_this(),
-                  seq](const Future<http::Response>& done) {
-    self->network_.runOnLoop([self, seq, done] { self->complete(seq, done); });
-  });
+  // Through the gate, and without holding the connection: the answer may
+  // come after the node is gone.
+  auto back = [gate = network_.gate(), connection = weak_from_this(),
+               seq](const Future<http::Response>& done) {
+    gate->post([connection, seq, done] {
+      if (auto self = connection.lock()) {
+        self->complete(seq, done);
+      }
+    });
+  };
+  // A default-made future is abandoned, as this one is.
+  response.onAny(back).onAbandoned(
+      [back] { back(Future<http::Response>()); });
 }
 
 InboundConnection::Slot* InboundConnection::slot(uint64_t seq) {
@@ -175,23 +215,40 @@ void InboundConnection::complete(uint64_t seq,
     response = future.get();
   } else if (future.isFailed()) {
     response = http::InternalServerError(future.failure() + "\n");
-  } else {
+  } else if (future.isDiscarded()) {
     response = http::ServiceUnavailable();
+  } else {
+    response = http::InternalServerError("the handler gave up its answer\n");
+  }
+  if (response.type == http::Response::PATH) {
+    response = http::NotImplemented("file responses are not served\n");
+  }
+  const bool stream =
+      response.type == http::Response::PIPE && response.reader.isSome();
+  const bool noBody = answer->headOnly || bodiless(response.code);
+  if (stream && answer->plainStream && !noBody) {
+    // HTTP/1.0 knows no chunks: the end of the connection ends the body.
+    answer->close = true;
   }
   std::string bytes = head(response, answer->close);
-  if (response.type == http::Response::PIPE && response.reader.isSome()) {
-    bytes += "Transfer-Encoding: chunked\r\n\r\n";
+  if (stream && !noBody) {
+    bytes +=
+        answer->plainStream ? "\r\n" : "Transfer-Encoding: chunked\r\n\r\n";
     answer->bytes = std::move(bytes);
     answer->streaming = true;
     pump(seq, response.reader.get());
   } else {
-    if (response.type == http::Response::PATH) {
-      response = http::NotImplemented("file responses are not served\n");
-      bytes = head(response, answer->close);
+    if (stream) {
+      response.reader.get().close();
     }
-    bytes +=
-        "Content-Length: " + std::to_string(response.body.size()) + "\r\n\r\n";
-    bytes += response.body;
+    if (!bodiless(response.code) && !stream) {
+      bytes +=
+          "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
+    }
+    bytes += "\r\n";
+    if (!noBody) {
+      bytes += response.body;
+    }
     answer->bytes = std::move(bytes);
     answer->ready = true;
   }
@@ -200,11 +257,17 @@ void InboundConnection::complete(uint64_t seq,
 }
 
 void InboundConnection::pump(uint64_t seq, http::Pipe::Reader reader) {
-  reader.read().onAny([self = shared_from_this(), seq,
-                       reader](const Future<std::string>& chunk) {
-    self->network_.runOnLoop(
-        [self, seq, reader, chunk] { self->onChunk(seq, reader, chunk); });
-  });
+  auto back = [gate = network_.gate(), connection = weak_from_this(), seq,
+               reader](const Future<std::string>& chunk) {
+    gate->post([connection, seq, reader, chunk] {
+      if (auto self = connection.lock()) {
+        self->onChunk(seq, reader, chunk);
+      } else {
+        reader.close();
+      }
+    });
+  };
+  reader.read().onAny(back);
 }
 
 void InboundConnection::onChunk(uint64_t seq, http::Pipe::Reader reader,
@@ -224,15 +287,21 @@ void InboundConnection::onChunk(uint64_t seq, http::Pipe::Reader reader,
   }
   const std::string& data = chunk.get();
   if (data.empty()) {
-    answer->bytes += "0\r\n\r\n";
+    if (!answer->plainStream) {
+      answer->bytes += "0\r\n\r\n";
+    }
     answer->streaming = false;
     answer->ready = true;
   } else {
-    char size[32];
-    std::snprintf(size, sizeof(size), "%zx\r\n", data.size());
-    answer->bytes += size;
-    answer->bytes += data;
-    answer->bytes += "\r\n";
+    if (answer->plainStream) {
+      answer->bytes += data;
+    } else {
+      char size[32];
+      std::snprintf(size, sizeof(size), "%zx\r\n", data.size());
+      answer->bytes += size;
+      answer->bytes += data;
+      answer->bytes += "\r\n";
+    }
     pump(seq, reader);
   }
   flushSlots();
@@ -248,10 +317,15 @@ void InboundConnection::flushSlots() {
     if (front.streaming) {
       break;
     }
-    if (front.close) {
-      closeAfterWrite_ = true;
-    }
+    const bool close = front.close;
     slots_.pop_front();
+    if (close) {
+      // Answers behind it never go: drop them (their handlers' results
+      // find no slot).
+      closeAfterWrite_ = true;
+      slots_.clear();
+      break;
+    }
   }
 }
 

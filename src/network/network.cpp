@@ -41,6 +41,7 @@ Network::Network(detail::ContextImpl& context, const Context::Options& options)
       work_(asio::make_work_guard(io_)),
       acceptor_(io_),
       acceptRetry_(io_),
+      gate_(std::make_shared<LoopGate>(io_)),
       readBuffer_(kReadBufferBytes) {
   Try<net::IP> ip = net::IP::parse(options.ip);
   CHECK(ip.isSome()) << "Context: cannot listen on '" << options.ip
@@ -78,22 +79,27 @@ void Network::poll() {
   polling_.store(false, std::memory_order_release);
 }
 
-bool Network::wait(std::chrono::microseconds timeout) {
-  if (detail::exiting.load(std::memory_order_acquire) ||
-      polling_.exchange(true, std::memory_order_acquire)) {
-    return false;
+detail::Poller::WaitResult Network::wait(std::chrono::microseconds timeout) {
+  if (detail::exiting.load(std::memory_order_acquire)) {
+    return WaitResult::kClosed;
+  }
+  if (polling_.exchange(true, std::memory_order_acquire)) {
+    return blocked_.load(std::memory_order_acquire) ? WaitResult::kWatched
+                                                    : WaitResult::kHeld;
   }
   // An interrupt whose wake-up handler another poll() ran is still seen.
   if (!interrupted_.exchange(false, std::memory_order_acq_rel)) {
+    blocked_.store(true, std::memory_order_release);
     if (timeout.count() > 0) {
       io_.run_one_for(timeout);
     } else {
       io_.run_one();
     }
+    blocked_.store(false, std::memory_order_release);
     interrupted_.store(false, std::memory_order_relaxed);
   }
   polling_.store(false, std::memory_order_release);
-  return true;
+  return WaitResult::kWaited;
 }
 
 void Network::interrupt() {
@@ -193,6 +199,7 @@ void Network::stop() {
   while (polling_.exchange(true, std::memory_order_acquire)) {
     std::this_thread::yield();
   }
+  gate_->close();
   asio::error_code ignored;
   acceptor_.close(ignored);
   acceptRetry_.cancel();

@@ -25,6 +25,32 @@ namespace process::network {
 class InboundConnection;
 class Peer;
 
+// How callbacks that may run on any thread, at any time (a handler's future
+// completing, a pipe written), reach the loop: through the gate, which the
+// node closes as it stops. They hold the gate, never the node, so one that
+// fires after the context is gone does nothing.
+class LoopGate {
+ public:
+  explicit LoopGate(asio::io_context& io) : io_(&io) {}
+
+  template <typename F>
+  void post(F&& f) {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (io_ != nullptr) {
+      asio::post(*io_, std::forward<F>(f));
+    }
+  }
+
+  void close() {
+    std::lock_guard<std::mutex> guard(mutex_);
+    io_ = nullptr;
+  }
+
+ private:
+  std::mutex mutex_;
+  asio::io_context* io_;
+};
+
 class Network final : public detail::Transport {
  public:
   Network(detail::ContextImpl& context, const Context::Options& options);
@@ -36,7 +62,7 @@ class Network final : public detail::Transport {
   void link(const UPID& linker, const UPID& linkee) override;
   void stop() override;
   void poll() override;
-  bool wait(std::chrono::microseconds timeout) override;
+  WaitResult wait(std::chrono::microseconds timeout) override;
   void interrupt() override;
 
   // For the connections, on the thread running the loop.
@@ -54,6 +80,7 @@ class Network final : public detail::Transport {
   void runOnLoop(F&& f) {
     asio::post(io_, std::forward<F>(f));
   }
+  const std::shared_ptr<LoopGate>& gate() const { return gate_; }
   void closed(const std::shared_ptr<InboundConnection>& connection);
   void broken(Peer* peer);
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
@@ -69,12 +96,15 @@ class Network final : public detail::Transport {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer acceptRetry_;
+  std::shared_ptr<LoopGate> gate_;
   Address bound_;
   std::vector<char> readBuffer_;
   std::atomic<bool> stopping_{false};
   // Held by the thread running the loop: Asio handlers here are not
   // written for two threads at once.
   std::atomic<bool> polling_{false};
+  // The holder of polling_ is blocked in the loop (not busy-polling).
+  std::atomic<bool> blocked_{false};
   std::atomic<bool> interrupted_{false};
 
   std::mutex peersMutex_;

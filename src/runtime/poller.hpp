@@ -12,14 +12,21 @@ namespace process::detail {
 
 class Poller {
  public:
+  enum class WaitResult {
+    kWaited,   // this thread waited, and ran what became ready
+    kWatched,  // another thread is blocked in wait(): the sockets are watched
+    kHeld,     // another thread polls for a moment: nobody watches for long
+    kClosed,   // the program is exiting
+  };
+
   virtual ~Poller() = default;
   // Runs what the network has ready, without blocking; nothing if another
   // thread is polling.
   virtual void poll() = 0;
   // Waits for the network (at most `timeout`, zero: no limit) and runs what
-  // becomes ready, until interrupt(). False at once if another thread is
-  // polling.
-  virtual bool wait(std::chrono::microseconds timeout) = 0;
+  // becomes ready, until interrupt(). Returns at once, saying why, if
+  // another thread is polling.
+  virtual WaitResult wait(std::chrono::microseconds timeout) = 0;
   // Ends a wait(), now or, if none is under way, the next one.
   virtual void interrupt() = 0;
 };

@@ -172,6 +172,17 @@ void Scheduler::wakeOne() {
   }
 }
 
+void Scheduler::handOverWatch(Worker& worker) {
+  // The workers parked while this one waited in the poller sleep until
+  // woken: one takes the sockets over, since what this one is about to run
+  // may take long. (Whether others spin does not matter: they may find work
+  // too.) Costs a wake-up only after a blocking wait, itself one.
+  worker.owesWatch = false;
+  if (parked_.fetch_add(0, std::memory_order_seq_cst) > 0) {
+    wakeOne();
+  }
+}
+
 bool Scheduler::hasQueuedWork() const {
   if (globalSize_.load(std::memory_order_acquire) > 0) {
     return true;
@@ -319,12 +330,20 @@ void Scheduler::park(Worker& worker) {
 
   std::unique_lock<std::mutex> lock(worker.parkMutex);
   parked_.fetch_add(1, std::memory_order_seq_cst);
+  bool polled = false;
+  // Someone watches the sockets (or there are none); else a worker only
+  // polls them for a moment, and this one must come back to take them.
+  bool watched = true;
   if (!hasQueuedWork() && !stopping_.load() && !worker.notified &&
-      poller_ != nullptr && parkInPoller(worker, lock, busy != nullptr)) {
-    // Woken by the network, by new work, or by patience running out.
-  } else if (!hasQueuedWork() && !stopping_.load() && !worker.notified) {
+      poller_ != nullptr) {
+    const Poller::WaitResult result =
+        parkInPoller(worker, lock, busy != nullptr);
+    polled = result == Poller::WaitResult::kWaited;
+    watched = result != Poller::WaitResult::kHeld;
+  }
+  if (!polled && !hasQueuedWork() && !stopping_.load() && !worker.notified) {
     worker.parked = true;
-    if (busy != nullptr) {
+    if (busy != nullptr || !watched) {
       worker.wakeup.wait_for(lock, kSlotPatience,
                              [&] { return worker.notified; });
     } else {
@@ -336,6 +355,10 @@ void Scheduler::park(Worker& worker) {
   parked_.fetch_sub(1, std::memory_order_seq_cst);
   lock.unlock();
 
+  if (polled) {
+    worker.owesWatch = true;
+  }
+
   if (busy != nullptr &&
       busy->ticks.load(std::memory_order_acquire) == busyTicks) {
     ProcessBase* expected = waiting;
@@ -345,12 +368,13 @@ void Scheduler::park(Worker& worker) {
   }
 }
 
-bool Scheduler::parkInPoller(Worker& worker, std::unique_lock<std::mutex>& lock,
-                             bool patient) {
+Poller::WaitResult Scheduler::parkInPoller(Worker& worker,
+                                           std::unique_lock<std::mutex>& lock,
+                                           bool patient) {
   worker.parked = true;
   worker.inPoller = true;
   lock.unlock();
-  const bool waited = poller_->wait(
+  const Poller::WaitResult waited = poller_->wait(
       patient
           ? std::chrono::duration_cast<std::chrono::microseconds>(kSlotPatience)
           : std::chrono::microseconds(0));
@@ -373,6 +397,9 @@ void Scheduler::loop(Worker& worker) {
     if (process == nullptr) {
       park(worker);
       continue;
+    }
+    if (worker.owesWatch) {
+      handOverWatch(worker);
     }
     worker.ticks.fetch_add(1, std::memory_order_release);
     run_(process);

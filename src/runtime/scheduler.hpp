@@ -11,6 +11,8 @@
 // to soon. An idle program uses no CPU.
 #pragma once
 
+#include "runtime/poller.hpp"
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -27,8 +29,6 @@ class ProcessBase;
 }
 
 namespace process::detail {
-
-class Poller;
 
 class Scheduler {
  public:
@@ -79,6 +79,9 @@ class Scheduler {
     bool parked = false;
     bool inPoller = false;  // parked in poller_->wait(), not on wakeup
     bool notified = false;
+    // Left a blocking wait in the poller, on which parked workers rely to
+    // watch the sockets: before running anything, hand the watch on.
+    bool owesWatch = false;  // the worker's own thread only
   };
 
   void loop(Worker& worker);
@@ -86,13 +89,15 @@ class Scheduler {
   ProcessBase* steal(Worker& thief);
   ProcessBase* search(Worker& worker);
   void park(Worker& worker);
-  // Parks in the poller; false if another thread has it.
-  bool parkInPoller(Worker& worker, std::unique_lock<std::mutex>& lock,
-                    bool patient);
+  // Parks in the poller, unless another thread has it.
+  Poller::WaitResult parkInPoller(Worker& worker,
+                                  std::unique_lock<std::mutex>& lock,
+                                  bool patient);
   bool hasQueuedWork() const;
   void pushLocal(Worker& worker, ProcessBase* process);
   void wakeIfNeeded();
   void wakeOne();
+  void handOverWatch(Worker& worker);
 
   RunFunction run_;
   Poller* const poller_;
