@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target for SECONDS seconds, all at once (each for the
 # whole time), and fails if any finds a crash, leak or sanitizer report.
+# An input that fails is saved as build/fuzz/TARGET-crash-… (or -leak-,
+# -timeout-, -oom-), not in the working directory.
 # Usage: scripts/fuzz.sh SECONDS TARGET...
 set -uo pipefail
 seconds=$1
@@ -9,6 +11,7 @@ pids=()
 for target in "$@"; do
   mkdir -p "build/fuzz/corpus/$target"
   "./build/fuzz/fuzz/${target}_fuzzer" -max_total_time="$seconds" \
+    -artifact_prefix="build/fuzz/$target-" \
     "build/fuzz/corpus/$target" "fuzz/corpus/$target" \
     > "build/fuzz/$target.log" 2>&1 &
   pids+=($!)
