@@ -345,6 +345,72 @@ TEST(ResponseStreamDecoderTest, SameEventsHoweverTheBytesAreSplit) {
   }
 }
 
+// Found by fuzz/response_stream_decoder: what interim and bodiless answers
+// say about a body is ignored, and errors and limits do not depend on how
+// the bytes arrive.
+TEST(ResponseStreamDecoderTest, InterimAndBodilessAnswersHaveNoBody) {
+  const std::string input =
+      "HTTP/1.1 150 X\r\nContent-Length: 3\r\n\r\n"
+      "HTTP/1.0 100 Continue\r\n\r\n"
+      "HTTP/1.1 204 No Content\r\nContent-Length: 3\r\n\r\n"
+      "HTTP/1.1 304 Not Modified\r\nContent-Length: 3\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+  const std::vector<std::string> expected = {"head 204 (Content-Length=3)",
+                                             "end",
+                                             "head 304 (Content-Length=3)",
+                                             "end",
+                                             "head 200 (Content-Length=2)",
+                                             "body ok",
+                                             "end"};
+  for (size_t split = 0; split <= input.size(); ++split) {
+    ResponseStreamDecoder decoder;
+    Recorder recorder;
+    ASSERT_TRUE(decoder.feed(input.data(), split, recorder))
+        << split << ": " << decoder.error();
+    ASSERT_TRUE(
+        decoder.feed(input.data() + split, input.size() - split, recorder))
+        << split << ": " << decoder.error();
+    EXPECT_EQ(expected, recorder.events) << "split at " << split;
+  }
+}
+
+TEST(ResponseStreamDecoderTest, LimitsAndErrorsDoNotDependOnTheSplit) {
+  HttpLimits limits;
+  limits.maxHeaderBytes = 512;
+  limits.maxHeaders = 2;
+  // An interim answer, then a final head just within the limit.
+  const std::string head = "HTTP/1.1 200 OK\r\nX: " + std::string(460, 'x') +
+                           "\r\nContent-Length: 0\r\n\r\n";
+  ASSERT_LE(head.size(), 512u);
+  ASSERT_GT(head.size(), 490u);
+  const std::string within = "HTTP/1.1 100 Continue\r\n\r\n" + head;
+  // A third header whose name is malformed: the name's error, not the
+  // count's, whenever the bytes arrive.
+  const std::string malformed =
+      "HTTP/1.1 200 OK\r\nA: 1\r\nB: 2\r\nC@D: 3\r\n\r\n";
+  for (size_t split = 0; split <= within.size(); ++split) {
+    ResponseStreamDecoder decoder(limits);
+    Recorder recorder;
+    EXPECT_TRUE(
+        decoder.feed(within.data(), split, recorder) &&
+        decoder.feed(within.data() + split, within.size() - split, recorder))
+        << split << ": " << decoder.error();
+  }
+  std::string error;
+  for (size_t split = 0; split <= malformed.size(); ++split) {
+    ResponseStreamDecoder decoder(limits);
+    Recorder recorder;
+    EXPECT_FALSE(decoder.feed(malformed.data(), split, recorder) &&
+                 decoder.feed(malformed.data() + split,
+                              malformed.size() - split, recorder));
+    if (split == 0) {
+      error = decoder.error();
+    }
+    EXPECT_EQ(error, decoder.error()) << "split at " << split;
+  }
+  EXPECT_NE(std::string::npos, error.find("header")) << error;
+}
+
 TEST(ResponseStreamDecoderTest, BodyUntilEndOfFile) {
   ResponseStreamDecoder decoder;
   Recorder recorder;
@@ -839,6 +905,31 @@ TEST(HttpClientTest, MalformedResponse) {
   EXPECT_TRUE(contains(response.failure(), "Failed to decode the response"))
       << response.failure();
   EXPECT_TRUE(peer.closedByClient());
+}
+
+TEST(HttpClientTest, InterimAnswerNeverHasABody) {
+  Server server;
+  // Whatever its Content-Length says: the final answer comes right after.
+  Future<Response> plain = get(server.url());
+  Peer peer = server.accept();
+  ASSERT_TRUE(peer.readRequest());
+  ASSERT_TRUE(peer.write("HTTP/1.1 150 X\r\nContent-Length: 3\r\n\r\n" +
+                         std::string(kHello)));
+  AWAIT_READY(plain);
+  EXPECT_EQ(200, plain->code);
+  EXPECT_EQ("hello", plain->body);
+
+  // Bytes sent as its body are garbage where an answer should begin (they
+  // once reached the client's body handler with no request waiting: a
+  // crash).
+  Future<Response> garbled = get(server.url());
+  Peer second = server.accept();
+  ASSERT_TRUE(second.readRequest());
+  ASSERT_TRUE(second.write("HTTP/1.1 150 X\r\nContent-Length: 3\r\n\r\nabc" +
+                           std::string(kHello)));
+  AWAIT_FAILED(garbled);
+  EXPECT_NE(std::string::npos, garbled.failure().find("malformed response"))
+      << garbled.failure();
 }
 
 TEST(HttpClientTest, UnaskedResponse) {

@@ -591,6 +591,13 @@ class ClientConnection final
   }
 
   bool onBody(std::string_view piece) override {
+    // The decoder hands out body bytes only between a head and its end;
+    // this guards the invariant rather than trusting it with a crash.
+    if (pending_.empty() ||
+        (pending_.front()->streamed && pending_.front()->writer.isNone())) {
+      close("Unexpected body bytes from " + where_);
+      return false;
+    }
     Pending& pending = *pending_.front();
     if (pending.streamed) {
       // False once the reader has closed, which closes the connection.

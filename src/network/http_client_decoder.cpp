@@ -16,7 +16,7 @@ namespace process::network {
 namespace {
 
 enum class Phase : uint8_t { kIdle, kHead, kBody };
-enum class Pause : uint8_t { kNone, kHead, kComplete };
+enum class Pause : uint8_t { kNone, kHead, kInterim, kComplete };
 
 }  // namespace
 
@@ -24,7 +24,10 @@ struct ResponseStreamDecoder::State {
   explicit State(const HttpLimits& limits) : limits(limits) {
     llhttp_init(&parser, HTTP_RESPONSE, settings());
     // Any digit.digit passes llhttp; our own check refuses what is not 1.x.
-    parser.lenient_flags |= LENIENT_VERSION;
+    // Whether the connection stays open is the client's decision (it closes
+    // after a response that says so); llhttp would otherwise drop what
+    // follows an "HTTP/1.0 100 Continue" as if the connection had closed.
+    parser.lenient_flags |= LENIENT_VERSION | LENIENT_KEEP_ALIVE;
     parser.data = this;
   }
 
@@ -85,10 +88,6 @@ struct ResponseStreamDecoder::State {
     std::vector<Header>& headers = s.head.headers;
     if (!s.inField) {
       s.inField = true;
-      if (headers.size() == s.limits.maxHeaders) {
-        return s.fail("more than " + std::to_string(s.limits.maxHeaders) +
-                      " response headers");
-      }
       headers.emplace_back();
     }
     headers.back().name.append(at, length);
@@ -98,7 +97,16 @@ struct ResponseStreamDecoder::State {
   static int onHeaderFieldComplete(llhttp_t* p) {
     State& s = of(p);
     s.inField = false;
-    return s.phase == Phase::kBody ? s.checkTrailers() : 0;
+    if (s.phase == Phase::kBody) {
+      return s.checkTrailers();
+    }
+    // Counted once llhttp has accepted the name, so that the error does not
+    // depend on how the bytes arrived.
+    if (s.head.headers.size() > s.limits.maxHeaders) {
+      return s.fail("more than " + std::to_string(s.limits.maxHeaders) +
+                    " response headers");
+    }
+    return 0;
   }
 
   static int onHeaderValue(llhttp_t* p, const char* at, size_t length) {
@@ -140,13 +148,16 @@ struct ResponseStreamDecoder::State {
           "the server switched protocols (101), which is not "
           "supported");
     }
+    // RFC 9110 6.4.1: these never have a body, whatever their framing
+    // fields say; llhttp skips it when told so here.
     if (status >= 100 && status < 200) {
-      s.interim = true;  // 100 Continue & co.: no body, not an answer
-      return 0;
+      s.interim = true;  // 100 Continue & co.: not an answer
+      return 1;
     }
-    if (!s.expected.empty() && s.expected.front()) {
-      // The answer to a HEAD: no body. llhttp skips it when told so here,
-      // so the head is handed out with the end.
+    if ((!s.expected.empty() && s.expected.front()) || status == 204 ||
+        status == 304) {
+      // The answer to a HEAD, or one without content: the head is handed
+      // out with the end.
       s.headDeferred = true;
       return 1;
     }
@@ -162,10 +173,9 @@ struct ResponseStreamDecoder::State {
   static int onMessageComplete(llhttp_t* p) {
     State& s = of(p);
     if (s.interim) {
-      s.interim = false;
-      s.phase = Phase::kIdle;
-      s.headBytes = 0;
-      return 0;
+      // Paused, so that the feed loop knows where the next head begins.
+      s.pause = Pause::kInterim;
+      return HPE_PAUSED;
     }
     s.pause = Pause::kComplete;
     return HPE_PAUSED;
@@ -311,6 +321,10 @@ struct ResponseStreamDecoder::State {
           return stop();
         }
         again = true;
+      } else if (reason == Pause::kInterim) {
+        interim = false;
+        phase = Phase::kIdle;
+        headBytes = 0;
       } else if (!complete(handler)) {
         return false;
       }
