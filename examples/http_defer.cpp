@@ -12,13 +12,12 @@
 //   - defer(...) runs it on a process the library picks, so the answer comes
 //     at once, busy HttpProcess or not.
 //
-// The guide's code is kept as it is, braces added, with two changes it needs
+// The guide's code is kept as it is, braces added, with one change it needs
 // to compile: the route's lambda calls self(), so it must capture `this`
-// (C++ refuses a member call in a lambda that does not); and the
-// continuation says it returns an http::Response, since our
-// Future<http::OK> does not convert to the Future<http::Response> a route
-// returns. The handlers do not use `request`; CMakeLists.txt lets that pass
-// (-Wno-unused-parameter).
+// (C++ refuses a member call in a lambda that does not). The continuation
+// gives a Future<http::OK>, which converts to the route's
+// Future<http::Response>. The handlers do not use `request`; CMakeLists.txt
+// lets that pass (-Wno-unused-parameter).
 #include <chrono>
 #include <cstdlib>
 #include <future>
@@ -81,7 +80,7 @@ class HttpProcess : public Process<HttpProcess> {
   virtual void initialize() {
     route("/route", None(), [this](const http::Request& request) {
       return functionWhichReturnsAFutureOfString().then(
-          defer(self(), [](const string& s) -> http::Response {
+          defer(self(), [](const string& s) {
             return http::OK("String returned in body: " + s);
           }));
     });
@@ -97,7 +96,7 @@ class HttpProcess : public Process<HttpProcess> {
   virtual void initialize() {
     route("/route", None(), [](const http::Request& request) {
       return functionWhichReturnsAFutureOfString().then(
-          defer([](const string& s) -> http::Response {
+          defer([](const string& s) {
             return http::OK("String returned in body: " + s);
           }));
     });

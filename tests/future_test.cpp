@@ -191,6 +191,34 @@ TEST(FutureTest, NewPromiseIsPending) {
   EXPECT_FALSE(future.hasDiscard());
 }
 
+struct Base {
+  int value = 0;
+};
+struct Derived : Base {
+  explicit Derived(int v) { value = v; }
+};
+
+TEST(FutureTest, FutureOfADerivedTypeConvertsToItsBase) {
+  Promise<Derived> promise;
+  Future<Base> base = promise.future();
+  EXPECT_TRUE(base.isPending());
+  promise.set(Derived(7));
+  ASSERT_TRUE(base.isReady());
+  EXPECT_EQ(7, base.get().value);
+
+  Promise<Derived> failing;
+  Future<Base> failed = failing.future();
+  failing.fail("no");
+  ASSERT_TRUE(failed.isFailed());
+  EXPECT_EQ("no", failed.failure());
+
+  // A discard request travels back to the promise.
+  Promise<Derived> asked;
+  Future<Base> discarding = asked.future();
+  discarding.discard();
+  EXPECT_TRUE(asked.future().hasDiscard());
+}
+
 TEST(FutureTest, SetMakesReady) {
   Promise<int> promise;
   Future<int> future = promise.future();

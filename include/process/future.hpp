@@ -140,6 +140,13 @@ class Future {
       : Future(T(std::forward<U>(value))) {}
   Future(const Failure& failure);  // NOLINT(google-explicit-constructor)
   Future(const Try<T>& t);         // NOLINT(google-explicit-constructor)
+  // Follows a future of a type that converts to T, as Future<http::OK> to
+  // the Future<http::Response> a route returns; a discard request on this
+  // one travels back to it.
+  template <typename U>
+  requires(!std::is_same_v<U, T> && std::is_convertible_v<const U&, T>)
+  Future(const Future<U>& other)  // NOLINT(google-explicit-constructor)
+      : Future(other.then([](const U& value) -> T { return value; })) {}
 
   Future(const Future&) = default;
   Future(Future&&) noexcept = default;
