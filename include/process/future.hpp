@@ -145,7 +145,7 @@ class Future {
   // one travels back to it.
   template <typename U>
   requires(!std::is_same_v<U, T> && std::is_convertible_v<const U&, T>)
-  Future(const Future<U>& other)  // NOLINT(google-explicit-constructor)
+      Future(const Future<U>& other)  // NOLINT(google-explicit-constructor)
       : Future(other.then([](const U& value) -> T { return value; })) {}
 
   Future(const Future&) = default;
