@@ -63,6 +63,9 @@ class Network final : public detail::Transport {
   void stop() override;
   void poll() override;
   WaitResult wait(std::chrono::microseconds timeout) override;
+  bool watched() const override {
+    return blocked_.load(std::memory_order_acquire);
+  }
   void interrupt() override;
 
   // For the connections, on the thread running the loop.

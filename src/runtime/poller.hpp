@@ -27,6 +27,8 @@ class Poller {
   // becomes ready, until interrupt(). Returns at once, saying why, if
   // another thread is polling.
   virtual WaitResult wait(std::chrono::microseconds timeout) = 0;
+  // Whether a thread is blocked in wait() now.
+  virtual bool watched() const = 0;
   // Ends a wait(), now or, if none is under way, the next one.
   virtual void interrupt() = 0;
 };

@@ -32,6 +32,9 @@ constexpr auto kPollInterval = std::chrono::microseconds(100);
 // How often a parked worker looks at a busy worker's slot, and how long a
 // process may sit there behind one event before another worker takes it.
 constexpr auto kSlotPatience = std::chrono::milliseconds(1);
+// How many of those a worker checking on the poller's watch keeps checking
+// once the poller is watched again, before it sleeps until woken.
+constexpr int kWatchQuietRounds = 20;
 // Every so many processes a worker looks at the global queue first, so that
 // local work cannot starve it.
 constexpr uint64_t kGlobalEvery = 61;
@@ -174,13 +177,101 @@ void Scheduler::wakeOne() {
 
 void Scheduler::handOverWatch(Worker& worker) {
   // The workers parked while this one waited in the poller sleep until
-  // woken: one takes the sockets over, since what this one is about to run
-  // may take long. (Whether others spin does not matter: they may find work
-  // too.) Costs a wake-up only after a blocking wait, itself one.
+  // woken, trusting it to watch the sockets. What it is about to run may
+  // take long: one of them comes back now and then to see whether it is
+  // stuck, and if so takes the sockets over. (Waking one to take them at
+  // once would cost a spinning thread per hand-over, which a remote
+  // ping-pong feels.)
   worker.owesWatch = false;
-  if (parked_.fetch_add(0, std::memory_order_seq_cst) > 0) {
-    wakeOne();
+  if (parked_.load(std::memory_order_seq_cst) == 0) {
+    return;
   }
+  for (auto& other : workers_) {
+    if (other.get() == &worker) {
+      continue;
+    }
+    std::lock_guard<std::mutex> guard(other->parkMutex);
+    if (other->parked && !other->inPoller && !other->notified) {
+      if (!other->watching && !other->watchCheck) {
+        other->watchCheck = true;
+        other->wakeup.notify_one();
+      }
+      return;
+    }
+  }
+}
+
+bool Scheduler::sleep(Worker& worker, std::unique_lock<std::mutex>& lock,
+                      bool patient, bool watchNow) {
+  if (patient) {
+    worker.wakeup.wait_for(lock, kSlotPatience,
+                           [&] { return worker.notified; });
+    return false;
+  }
+  bool watch = watchNow;
+  for (;;) {
+    if (!watch) {
+      worker.wakeup.wait(lock,
+                         [&] { return worker.notified || worker.watchCheck; });
+      if (worker.notified || stopping_.load()) {
+        return false;
+      }
+    }
+    watch = false;
+    worker.watchCheck = false;
+    // Check now and then, without spinning, until a worker is stuck in one
+    // turn (take the sockets over), or there is work, or the poller has
+    // been watched for a while (sleep until woken: staying a while spares
+    // a busy node a wake-up per hand-over).
+    worker.watching = true;
+    someoneStuck(worker);  // takes the others' ticks
+    bool stuck = false;
+    int quiet = 0;
+    while (!worker.notified && !stopping_.load()) {
+      worker.wakeup.wait_for(lock, kSlotPatience,
+                             [&] { return worker.notified; });
+      if (worker.notified) {
+        break;
+      }
+      if (poller_->watched()) {
+        someoneStuck(worker);
+        if (++quiet == kWatchQuietRounds) {
+          break;
+        }
+        continue;
+      }
+      quiet = 0;
+      if (someoneStuck(worker)) {
+        stuck = true;
+        break;
+      }
+    }
+    worker.watching = false;
+    if (stuck) {
+      return true;
+    }
+    if (worker.notified || stopping_.load()) {
+      return false;
+    }
+  }
+}
+
+bool Scheduler::someoneStuck(Worker& watcher) {
+  watcher.seenTicks.resize(workers_.size());
+  bool stuck = false;
+  for (size_t i = 0; i < workers_.size(); ++i) {
+    const Worker& other = *workers_[i];
+    if (&other == &watcher) {
+      continue;
+    }
+    const uint64_t now = other.ticks.load(std::memory_order_acquire);
+    if (now == watcher.seenTicks[i] &&
+        other.running.load(std::memory_order_acquire)) {
+      stuck = true;
+    }
+    watcher.seenTicks[i] = now;
+  }
+  return stuck;
 }
 
 bool Scheduler::hasQueuedWork() const {
@@ -343,14 +434,14 @@ void Scheduler::park(Worker& worker) {
   }
   if (!polled && !hasQueuedWork() && !stopping_.load() && !worker.notified) {
     worker.parked = true;
-    if (busy != nullptr || !watched) {
-      worker.wakeup.wait_for(lock, kSlotPatience,
-                             [&] { return worker.notified; });
-    } else {
-      worker.wakeup.wait(lock, [&] { return worker.notified; });
-    }
+    const bool takeOver =
+        sleep(worker, lock, busy != nullptr, poller_ != nullptr && !watched);
     worker.parked = false;
+    if (takeOver) {
+      polled = parkInPoller(worker, lock, false) == Poller::WaitResult::kWaited;
+    }
   }
+  worker.watchCheck = false;
   worker.notified = false;
   parked_.fetch_sub(1, std::memory_order_seq_cst);
   lock.unlock();
@@ -402,7 +493,9 @@ void Scheduler::loop(Worker& worker) {
       handOverWatch(worker);
     }
     worker.ticks.fetch_add(1, std::memory_order_release);
+    worker.running.store(true, std::memory_order_relaxed);
     run_(process);
+    worker.running.store(false, std::memory_order_relaxed);
     pending_.fetch_sub(1, std::memory_order_acq_rel);
     // Busy workers still read the network, so that it keeps flowing when
     // none is idle.

@@ -68,7 +68,8 @@ class Scheduler {
     Scheduler* scheduler = nullptr;
     std::thread thread;
     std::atomic<ProcessBase*> slot{nullptr};
-    std::atomic<uint64_t> ticks{0};  // processes run, for slot stealing
+    std::atomic<uint64_t> ticks{0};    // processes run, for slot stealing
+    std::atomic<bool> running{false};  // in a process's turn now
 
     SpinLock queueLock;
     std::deque<ProcessBase*> queue;
@@ -82,6 +83,11 @@ class Scheduler {
     // Left a blocking wait in the poller, on which parked workers rely to
     // watch the sockets: before running anything, hand the watch on.
     bool owesWatch = false;  // the worker's own thread only
+    // Under parkMutex: woken to see whether `watchOwner`, which left the
+    // poller to run something, is stuck in it.
+    bool watchCheck = false;
+    bool watching = false;  // checking now and then, until it is quiet
+    std::vector<uint64_t> seenTicks;  // the others', while watching
   };
 
   void loop(Worker& worker);
@@ -98,6 +104,13 @@ class Scheduler {
   void wakeIfNeeded();
   void wakeOne();
   void handOverWatch(Worker& worker);
+  // Parked on the condition variable; true if this worker should take the
+  // poller over from a worker stuck in a long turn.
+  bool sleep(Worker& worker, std::unique_lock<std::mutex>& lock, bool patient,
+             bool watchNow);
+  // While nobody is blocked in the poller: true once some worker has been
+  // in one turn for a whole check.
+  bool someoneStuck(Worker& watcher);
 
   RunFunction run_;
   Poller* const poller_;
