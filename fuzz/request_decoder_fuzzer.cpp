@@ -25,22 +25,6 @@ struct Run {
   std::string error;
 };
 
-bool same(const DecodedRequest& a, const DecodedRequest& b) {
-  if (a.method != b.method || a.target != b.target ||
-      a.versionMajor != b.versionMajor || a.versionMinor != b.versionMinor ||
-      a.body != b.body || a.chunked != b.chunked ||
-      a.keepAlive != b.keepAlive || a.headers.size() != b.headers.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.headers.size(); ++i) {
-    if (a.headers[i].name != b.headers[i].name ||
-        a.headers[i].value != b.headers[i].value) {
-      return false;
-    }
-  }
-  return true;
-}
-
 void check(bool condition) {
   if (!condition) {
     std::abort();
@@ -82,7 +66,7 @@ void agree(const Run& a, const Run& b) {
   check(a.ok == b.ok && a.errorStatus == b.errorStatus && a.error == b.error);
   check(a.requests.size() == b.requests.size());
   for (size_t i = 0; i < a.requests.size(); ++i) {
-    check(same(a.requests[i], b.requests[i]));
+    check(a.requests[i] == b.requests[i]);
   }
   if (a.ok) {
     check(a.midRequest == b.midRequest);

@@ -24,22 +24,6 @@ struct Run {
   std::string error;
 };
 
-bool same(const DecodedResponse& a, const DecodedResponse& b) {
-  if (a.status != b.status || a.reason != b.reason ||
-      a.versionMajor != b.versionMajor || a.versionMinor != b.versionMinor ||
-      a.body != b.body || a.chunked != b.chunked ||
-      a.keepAlive != b.keepAlive || a.headers.size() != b.headers.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.headers.size(); ++i) {
-    if (a.headers[i].name != b.headers[i].name ||
-        a.headers[i].value != b.headers[i].value) {
-      return false;
-    }
-  }
-  return true;
-}
-
 void check(bool condition) {
   if (!condition) {
     std::abort();
@@ -80,7 +64,7 @@ void agree(const Run& a, const Run& b) {
   check(a.ok == b.ok && a.finished == b.finished && a.error == b.error);
   check(a.responses.size() == b.responses.size());
   for (size_t i = 0; i < a.responses.size(); ++i) {
-    check(same(a.responses[i], b.responses[i]));
+    check(a.responses[i] == b.responses[i]);
   }
 }
 

@@ -206,22 +206,6 @@ Run decode(const HttpLimits& limits, const Control& control, const char* data,
   return run;
 }
 
-bool same(const DecodedResponse& a, const DecodedResponse& b) {
-  if (a.status != b.status || a.reason != b.reason ||
-      a.versionMajor != b.versionMajor || a.versionMinor != b.versionMinor ||
-      a.chunked != b.chunked || a.keepAlive != b.keepAlive ||
-      a.headers.size() != b.headers.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.headers.size(); ++i) {
-    if (a.headers[i].name != b.headers[i].name ||
-        a.headers[i].value != b.headers[i].value) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool isPrefix(const std::string& a, const std::string& b) {
   return a.size() <= b.size() && b.compare(0, a.size(), a) == 0;
 }
@@ -256,7 +240,7 @@ void agree(const Run& a, const Run& b, const Control& control) {
   for (size_t i = 0; i < a.responses.size(); ++i) {
     const Response& x = a.responses[i];
     const Response& y = b.responses[i];
-    check(same(x.head, y.head));
+    check(x.head == y.head);
     check(x.complete == y.complete);
     if (x.complete || (a.clean() && b.clean())) {
       check(x.body == y.body);

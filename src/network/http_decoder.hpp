@@ -21,6 +21,8 @@ struct HttpLimits {
 struct Header {
   std::string name;  // as sent
   std::string value;
+
+  friend bool operator==(const Header&, const Header&) = default;
 };
 
 // The first header named `name` (ASCII case-insensitive), or null.
@@ -40,6 +42,8 @@ struct DecodedRequest {
   const std::string* header(std::string_view name) const {
     return findHeader(headers, name);
   }
+
+  bool operator==(const DecodedRequest&) const = default;
 };
 
 struct DecodedResponse {
@@ -55,6 +59,8 @@ struct DecodedResponse {
   const std::string* header(std::string_view name) const {
     return findHeader(headers, name);
   }
+
+  bool operator==(const DecodedResponse&) const = default;
 };
 
 // One direction of one connection. After an error the decoder is dead:
