@@ -135,8 +135,9 @@ class Future {
            !std::is_base_of_v<Failure, std::decay_t<U>> &&
            !detail::IsFuture<std::decay_t<U>>::value &&
            !std::is_same_v<std::decay_t<U>, Try<T>>)
-      Future(
-          U&& value)  // NOLINT(google-explicit-constructor,bugprone-forwarding-reference-overload)
+      // The constraints keep copies and moves away from it.
+      // NOLINTNEXTLINE(google-explicit-constructor,bugprone-forwarding-reference-overload)
+      Future(U&& value)
       : Future(T(std::forward<U>(value))) {}
   Future(const Failure& failure);  // NOLINT(google-explicit-constructor)
   Future(const Try<T>& t);         // NOLINT(google-explicit-constructor)

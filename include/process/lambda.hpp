@@ -91,8 +91,8 @@ class CallableOnce<R(Args...)> {
   template <typename F>
   requires(!std::is_same_v<std::decay_t<F>, CallableOnce> &&
            std::is_invocable_r_v<R, std::decay_t<F>, Args...>)
-      CallableOnce(
-          F&& f) {  // NOLINT(google-explicit-constructor,bugprone-forwarding-reference-overload)
+      // NOLINTNEXTLINE(google-explicit-constructor,bugprone-forwarding-reference-overload)
+      CallableOnce(F&& f) {
     using Stored = std::decay_t<F>;
     if constexpr (kFitsInline<Stored>) {
       ::new (static_cast<void*>(storage_)) Stored(std::forward<F>(f));

@@ -52,8 +52,8 @@ class InboundConnection
   // handlers finish.
   void handleRoute(DecodedRequest& request);
   void complete(uint64_t seq, const Future<http::Response>& response);
-  void pump(uint64_t seq, http::Pipe::Reader reader);
-  void onChunk(uint64_t seq, http::Pipe::Reader reader,
+  void pump(uint64_t seq, const http::Pipe::Reader& reader);
+  void onChunk(uint64_t seq, const http::Pipe::Reader& reader,
                const Future<std::string>& chunk);
   void flushSlots();
   void reject();

@@ -192,8 +192,7 @@ void InboundConnection::handleRoute(DecodedRequest& decoded) {
     });
   };
   // A default-made future is abandoned, as this one is.
-  response.onAny(back).onAbandoned(
-      [back] { back(Future<http::Response>()); });
+  response.onAny(back).onAbandoned([back] { back(Future<http::Response>()); });
 }
 
 InboundConnection::Slot* InboundConnection::slot(uint64_t seq) {
@@ -256,7 +255,7 @@ void InboundConnection::complete(uint64_t seq,
   writeSoon();
 }
 
-void InboundConnection::pump(uint64_t seq, http::Pipe::Reader reader) {
+void InboundConnection::pump(uint64_t seq, const http::Pipe::Reader& reader) {
   auto back = [gate = network_.gate(), connection = weak_from_this(), seq,
                reader](const Future<std::string>& chunk) {
     gate->post([connection, seq, reader, chunk] {
@@ -270,7 +269,7 @@ void InboundConnection::pump(uint64_t seq, http::Pipe::Reader reader) {
   reader.read().onAny(back);
 }
 
-void InboundConnection::onChunk(uint64_t seq, http::Pipe::Reader reader,
+void InboundConnection::onChunk(uint64_t seq, const http::Pipe::Reader& reader,
                                 const Future<std::string>& chunk) {
   Slot* answer = slot(seq);
   if (closed_ || answer == nullptr) {

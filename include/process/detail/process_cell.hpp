@@ -69,7 +69,9 @@ class CellRef {
   void release() {
     if (cell_ != nullptr &&
         cell_->references.fetch_sub(1, std::memory_order_acq_rel) == 1) {
-      delete cell_;
+      // The analyzer cannot follow the count: only the last reference
+      // gets here.
+      delete cell_;  // NOLINT(clang-analyzer-cplusplus.NewDelete)
     }
   }
 
