@@ -305,6 +305,13 @@ class Recorder : public ResponseStreamDecoder::Handler {
   int refuseHeads = 0;  // >0: refuse the n-th head
 };
 
+// Feeds `input` in two reads, split at `split`.
+bool feedSplit(ResponseStreamDecoder& decoder, const std::string& input,
+               size_t split, Recorder& recorder) {
+  return decoder.feed(input.data(), split, recorder) &&
+         decoder.feed(input.data() + split, input.size() - split, recorder);
+}
+
 TEST(ResponseStreamDecoderTest, SameEventsHoweverTheBytesAreSplit) {
   const std::string input =
       "HTTP/1.1 100 Continue\r\n\r\n"
@@ -334,10 +341,7 @@ TEST(ResponseStreamDecoderTest, SameEventsHoweverTheBytesAreSplit) {
       decoder.expect(method);
     }
     Recorder recorder;
-    ASSERT_TRUE(decoder.feed(input.data(), split, recorder))
-        << split << ": " << decoder.error();
-    ASSERT_TRUE(
-        decoder.feed(input.data() + split, input.size() - split, recorder))
+    ASSERT_TRUE(feedSplit(decoder, input, split, recorder))
         << split << ": " << decoder.error();
     EXPECT_EQ(expected, recorder.events) << "split at " << split;
     EXPECT_FALSE(decoder.midResponse());
@@ -365,10 +369,7 @@ TEST(ResponseStreamDecoderTest, InterimAndBodilessAnswersHaveNoBody) {
   for (size_t split = 0; split <= input.size(); ++split) {
     ResponseStreamDecoder decoder;
     Recorder recorder;
-    ASSERT_TRUE(decoder.feed(input.data(), split, recorder))
-        << split << ": " << decoder.error();
-    ASSERT_TRUE(
-        decoder.feed(input.data() + split, input.size() - split, recorder))
+    ASSERT_TRUE(feedSplit(decoder, input, split, recorder))
         << split << ": " << decoder.error();
     EXPECT_EQ(expected, recorder.events) << "split at " << split;
   }
@@ -391,18 +392,14 @@ TEST(ResponseStreamDecoderTest, LimitsAndErrorsDoNotDependOnTheSplit) {
   for (size_t split = 0; split <= within.size(); ++split) {
     ResponseStreamDecoder decoder(limits);
     Recorder recorder;
-    EXPECT_TRUE(
-        decoder.feed(within.data(), split, recorder) &&
-        decoder.feed(within.data() + split, within.size() - split, recorder))
+    EXPECT_TRUE(feedSplit(decoder, within, split, recorder))
         << split << ": " << decoder.error();
   }
   std::string error;
   for (size_t split = 0; split <= malformed.size(); ++split) {
     ResponseStreamDecoder decoder(limits);
     Recorder recorder;
-    EXPECT_FALSE(decoder.feed(malformed.data(), split, recorder) &&
-                 decoder.feed(malformed.data() + split,
-                              malformed.size() - split, recorder));
+    EXPECT_FALSE(feedSplit(decoder, malformed, split, recorder));
     if (split == 0) {
       error = decoder.error();
     }
