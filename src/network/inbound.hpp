@@ -37,6 +37,10 @@ class InboundConnection
   void close(const std::string& why);
   void write();
   Network& network() { return network_; }
+  // The answer to request `seq` is whole (or its stream begins); written
+  // now, or by the caller's write() after more.
+  void complete(uint64_t seq, const Future<http::Response>& response,
+                bool writeNow);
 
  private:
   void waitReadable();
@@ -51,14 +55,11 @@ class InboundConnection
   // order of requests; answers leave in that order, whenever their
   // handlers finish.
   void handleRoute(DecodedRequest& request);
-  void complete(uint64_t seq, const Future<http::Response>& response);
   void pump(uint64_t seq, const http::Pipe::Reader& reader);
   void onChunk(uint64_t seq, const http::Pipe::Reader& reader,
                const Future<std::string>& chunk);
   void flushSlots();
   void reject();
-  // write() now, or when the running process's turn ends.
-  void writeSoon();
   void waitWritable();
 
   // The request timeout bounds the peer, never our handlers: a request
@@ -105,7 +106,8 @@ class InboundConnection
   Slot* slot(uint64_t seq);
 };
 
-// Writes the answers held back by writeSoon() on this thread.
+// Hands the answers completed during this thread's process turn to their
+// loops.
 void flushAnswers();
 
 }  // namespace process::network

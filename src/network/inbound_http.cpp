@@ -81,31 +81,49 @@ bool bodiless(uint16_t code) {
   return code / 100 == 1 || code == 204 || code == 304;
 }
 
-// Answers completed by a process's handlers during its turn, written when
-// the turn ends: one system call for the many answers of one turn.
-thread_local std::vector<std::shared_ptr<InboundConnection>> unwritten;
+// Answers that handlers completed during a process's turn, handed to the
+// loop together when the turn ends: the many answers of one turn cost one
+// post, and one write per connection.
+struct Completed {
+  std::shared_ptr<LoopGate> gate;
+  std::weak_ptr<InboundConnection> connection;
+  uint64_t seq = 0;
+  Future<http::Response> response;
+};
+thread_local std::vector<Completed> completedThisTurn;
+
+// On the loop.
+void completeAll(const std::vector<Completed>& batch) {
+  std::vector<std::shared_ptr<InboundConnection>> touched;
+  for (const Completed& completed : batch) {
+    if (auto connection = completed.connection.lock()) {
+      connection->complete(completed.seq, completed.response, false);
+      if (touched.empty() || touched.back() != connection) {
+        touched.push_back(std::move(connection));
+      }
+    }
+  }
+  for (const auto& connection : touched) {
+    connection->write();  // a second time for one connection does nothing
+  }
+}
 
 }  // namespace
 
 void flushAnswers() {
-  std::vector<std::shared_ptr<InboundConnection>> connections;
-  connections.swap(unwritten);
-  for (auto& connection : connections) {
-    InboundConnection* raw = connection.get();
-    raw->network().runOnLoop(
-        [connection = std::move(connection)] { connection->write(); });
+  std::vector<Completed> batch;
+  batch.swap(completedThisTurn);
+  // One post per node (almost always a single one).
+  while (!batch.empty()) {
+    const std::shared_ptr<LoopGate> gate = batch.front().gate;
+    std::vector<Completed> mine;
+    std::vector<Completed> others;
+    for (Completed& completed : batch) {
+      (completed.gate == gate ? mine : others).push_back(std::move(completed));
+    }
+    gate->post([mine = std::move(mine)] { completeAll(mine); });
+    batch = std::move(others);
   }
-}
-
-void InboundConnection::writeSoon() {
-  if (currentProcess() == nullptr) {
-    write();
-    return;
-  }
-  if (unwritten.empty() || unwritten.back().get() != this) {
-    unwritten.push_back(shared_from_this());
-  }
-  detail::sendsBuffered = true;
 }
 
 void InboundConnection::handleRoute(DecodedRequest& decoded) {
@@ -185,9 +203,17 @@ void InboundConnection::handleRoute(DecodedRequest& decoded) {
   // come after the node is gone.
   auto back = [gate = network_.gate(), connection = weak_from_this(),
                seq](const Future<http::Response>& done) {
+    if (currentProcess() != nullptr) {
+      completedThisTurn.push_back(Completed{.gate = gate,
+                                            .connection = connection,
+                                            .seq = seq,
+                                            .response = done});
+      detail::sendsBuffered = true;
+      return;
+    }
     gate->post([connection, seq, done] {
       if (auto self = connection.lock()) {
-        self->complete(seq, done);
+        self->complete(seq, done, true);
       }
     });
   };
@@ -204,7 +230,8 @@ InboundConnection::Slot* InboundConnection::slot(uint64_t seq) {
 }
 
 void InboundConnection::complete(uint64_t seq,
-                                 const Future<http::Response>& future) {
+                                 const Future<http::Response>& future,
+                                 bool writeNow) {
   Slot* answer = slot(seq);
   if (closed_ || answer == nullptr) {
     return;
@@ -252,7 +279,9 @@ void InboundConnection::complete(uint64_t seq,
     answer->ready = true;
   }
   flushSlots();
-  writeSoon();
+  if (writeNow) {
+    write();
+  }
 }
 
 void InboundConnection::pump(uint64_t seq, const http::Pipe::Reader& reader) {
