@@ -293,6 +293,22 @@ class Socket {
 
   const std::string& buffered() const { return buffer_; }
 
+  // Reads (and drops) what comes until the peer closes: true at its end of
+  // file or reset, false if it is still open at `timeout`.
+  bool drainsToClose(Milliseconds_ timeout = kWait) {
+    const auto deadline = SteadyClock::now() + timeout;
+    for (;;) {
+      buffer_.clear();
+      const int got = fill(deadline);
+      if (got == 0 || got == -1) {
+        return true;
+      }
+      if (got == -2) {
+        return false;
+      }
+    }
+  }
+
  private:
   // Reads what is there into buffer_: >0 bytes, 0 end of file, -1 error,
   // -2 nothing before the deadline.
