@@ -20,14 +20,15 @@ command -v wrk >/dev/null || {
 }
 ulimit -n 8192
 
-# The peer prints its pid ("sink@ip:port") and serves until its stdin ends.
+# The peer prints its pid ("sink@ip:port") and serves until its stdin ends:
+# it reads a FIFO whose only writer is this script's descriptor 3.
 fifo=$(mktemp -u)
 mkfifo "$fifo"
-exec 3<>"$fifo"
-rm "$fifo"
 out=$(mktemp)
-"$bench" --peer <&3 >"$out" 2>/dev/null &
+"$bench" --peer <"$fifo" >"$out" 2>/dev/null &
 server=$!
+exec 3>"$fifo"
+rm "$fifo"
 trap 'exec 3>&-; wait $server 2>/dev/null || true; rm -f "$out"' EXIT
 for _ in $(seq 100); do
   [[ -s "$out" ]] && break
