@@ -26,18 +26,6 @@ char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
 }
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (a[i] != b[i] && lower(a[i]) != lower(b[i])) {
-      return false;
-    }
-  }
-  return true;
-}
-
 enum class Phase : uint8_t { Idle, Head, Body };
 enum class Pause : uint8_t { None, HeadersComplete, MessageComplete };
 
@@ -432,6 +420,18 @@ struct Decoder {
 };
 
 }  // namespace
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i] != b[i] && lower(a[i]) != lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
 
 const std::string* findHeader(const std::vector<Header>& headers,
                               std::string_view name) {

@@ -25,6 +25,9 @@ struct Header {
   friend bool operator==(const Header&, const Header&) = default;
 };
 
+// ASCII case-insensitive equality, as HTTP compares field names and tokens.
+bool equalsIgnoreCase(std::string_view a, std::string_view b);
+
 // The first header named `name` (ASCII case-insensitive), or null.
 const std::string* findHeader(const std::vector<Header>& headers,
                               std::string_view name);

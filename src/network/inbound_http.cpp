@@ -3,8 +3,6 @@
 // process, and may answer later), and answers leave in request order.
 #include <glog/logging.h>
 
-#include <algorithm>
-#include <cctype>
 #include <cstdio>
 #include <string_view>
 
@@ -17,18 +15,11 @@
 namespace process::network {
 namespace {
 
-bool sameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // Headers the connection itself decides.
 bool framingHeader(const std::string& name) {
-  return sameName(name, "Content-Length") ||
-         sameName(name, "Transfer-Encoding") || sameName(name, "Connection");
+  return equalsIgnoreCase(name, "Content-Length") ||
+         equalsIgnoreCase(name, "Transfer-Encoding") ||
+         equalsIgnoreCase(name, "Connection");
 }
 
 std::string head(const http::Response& response, bool close) {
