@@ -32,6 +32,7 @@
 #include <process/process.hpp>
 
 #include "network/http_client_decoder.hpp"
+#include "wire_socket.hpp"
 
 using namespace process;
 using namespace process::http;
@@ -52,11 +53,7 @@ using SteadyClock = std::chrono::steady_clock;
 // How long the test's side of a socket waits before giving up.
 constexpr std::chrono::milliseconds kWait{15000};
 
-int remainingMs(SteadyClock::time_point deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-      deadline - SteadyClock::now());
-  return left.count() < 0 ? 0 : static_cast<int>(left.count());
-}
+using wire::remainingMs;
 
 bool contains(const std::string& text, std::string_view part) {
   return text.find(part) != std::string::npos;
@@ -203,18 +200,12 @@ class Peer {
 };
 
 sockaddr_in loopback(uint16_t port) {
-  sockaddr_in in{};
-  in.sin_family = AF_INET;
-  in.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  in.sin_port = htons(port);
-  return in;
+  return wire::toSockaddr(Address(net::IP(INADDR_LOOPBACK), port));
 }
 
 uint16_t portOf(int fd) {
-  sockaddr_in in{};
-  socklen_t length = sizeof(in);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&in), &length);
-  return ntohs(in.sin_port);
+  const std::optional<Address> local = wire::localAddress(fd);
+  return local.has_value() ? local->port : 0;
 }
 
 // A socket bound to a free port of 127.0.0.1; listening unless told not to

@@ -42,6 +42,7 @@
 #include <process/process.hpp>
 
 #include "gate.hpp"
+#include "wire_socket.hpp"
 
 using namespace process;
 using namespace process::http;
@@ -62,24 +63,8 @@ using Ms = std::chrono::milliseconds;
 // How long the test waits for anything the node should do.
 constexpr Ms kWait{10000};
 
-int remaining(SteadyClock::time_point deadline) {
-  const auto left =
-      std::chrono::duration_cast<Ms>(deadline - SteadyClock::now()).count();
-  return left < 0 ? 0 : static_cast<int>(left);
-}
-
-bool sameName(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
+using wire::equalsIgnoreCase;
+using wire::remainingMs;
 
 // One answer as it came on the wire.
 struct Reply {
@@ -93,7 +78,7 @@ struct Reply {
 
   std::optional<std::string> header(std::string_view name) const {
     for (const auto& [field, value] : headers) {
-      if (sameName(field, name)) {
+      if (equalsIgnoreCase(field, name)) {
         return value;
       }
     }
@@ -114,10 +99,7 @@ class Client {
  public:
   explicit Client(const Address& address) {
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in in{};
-    in.sin_family = AF_INET;
-    in.sin_addr.s_addr = htonl(address.ip.value());
-    in.sin_port = htons(address.port);
+    const sockaddr_in in = wire::toSockaddr(address);
     if (fd_ >= 0 && ::connect(fd_, reinterpret_cast<const sockaddr*>(&in),
                               sizeof(in)) != 0) {
       ::close(fd_);
@@ -158,7 +140,7 @@ class Client {
         data.remove_prefix(static_cast<size_t>(sent));
       } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
         pollfd p{fd_, POLLOUT, 0};
-        if (::poll(&p, 1, remaining(deadline)) <= 0) {
+        if (::poll(&p, 1, remainingMs(deadline)) <= 0) {
           return false;
         }
       } else if (!(sent < 0 && errno == EINTR)) {
@@ -203,7 +185,8 @@ class Client {
     }
     reply.status = std::atoi(reply.statusLine.c_str() + 9);
     const auto encoding = reply.header("Transfer-Encoding");
-    reply.chunked = encoding.has_value() && sameName(*encoding, "chunked");
+    reply.chunked =
+        encoding.has_value() && equalsIgnoreCase(*encoding, "chunked");
     return reply;
   }
 
@@ -327,7 +310,7 @@ class Client {
     }
     for (;;) {
       pollfd p{fd_, POLLIN, 0};
-      const int ready = ::poll(&p, 1, remaining(deadline));
+      const int ready = ::poll(&p, 1, remainingMs(deadline));
       if (ready < 0 && errno == EINTR) {
         continue;
       }
