@@ -1,4 +1,4 @@
-// The local actor workloads of docs/BENCHMARKS.md: pingpong, fanin, spawn
+// The local actor workloads of docs/benchmarks.md: pingpong, fanin, spawn
 // (and spawn-owned), request, ring and dispatch-defer, all on the default
 // context. Each mirrors its twin in shared/anchors/caf/caf_bench.cpp, written
 // as a libprocess user would write it: named messages with install/send,
@@ -37,7 +37,7 @@ using process::ProcessBase;
 using process::Promise;
 using process::UPID;
 
-// The counts of BENCHMARKS.md (and of caf_bench.cpp); --scale multiplies them.
+// The counts of docs/benchmarks.md (and of caf_bench.cpp); --scale multiplies them.
 constexpr long kPingpongRoundTrips = 1'000'000;
 constexpr int kFaninSenders = 2;
 constexpr long kFaninPerSender = 2'000'000;

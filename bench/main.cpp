@@ -1,4 +1,4 @@
-// procession-bench: runs the workloads of docs/BENCHMARKS.md and prints
+// procession-bench: runs the workloads of docs/benchmarks.md and prints
 //   workload: NAME VALUE UNIT SECONDS s
 // Usage: procession-bench [--list] [--scale F] [--repeat N] [NAME...]
 #include <algorithm>
@@ -114,7 +114,7 @@ int main(int argc, char** argv) {
       runs.push_back(workload.run(scale));
     }
     for (const auto& figure : medians(runs)) {
-      // Whole numbers, as BENCHMARKS.md shows them; small figures (ns per
+      // Whole numbers, as docs/benchmarks.md shows them; small figures (ns per
       // continuation) keep two decimals.
       std::printf(figure.value >= 100 ? "workload: %s %.0f %s %.3f s\n"
                                       : "workload: %s %.2f %s %.3f s\n",

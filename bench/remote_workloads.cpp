@@ -1,4 +1,4 @@
-// The remote workloads of docs/BENCHMARKS.md: remote-pingpong,
+// The remote workloads of docs/benchmarks.md: remote-pingpong,
 // remote-throughput and http-get, between this OS process and a copy of it
 // started as a peer (`procession-bench --peer`) on 127.0.0.1. Messages
 // travel over the wire protocol, as between any two libprocess nodes; HTTP

@@ -1,5 +1,5 @@
 // The benchmark registry: each workload runs with a scale factor and reports
-// one or more figures, printed as BENCHMARKS.md specifies.
+// one or more figures, printed as docs/benchmarks.md specifies.
 #pragma once
 
 #include <functional>

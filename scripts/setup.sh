@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   g++ cmake ninja-build make pkg-config
   libgoogle-glog-dev libgtest-dev libgmock-dev
-  libasio-dev node-llhttp libcli11-dev curl
+  libasio-dev node-llhttp libcli11-dev nlohmann-json3-dev curl
 )
 # `setup.sh fuzz`: also what the libFuzzer targets need.
 if [[ "${1:-}" == "fuzz" ]]; then

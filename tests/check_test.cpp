@@ -116,78 +116,73 @@ TEST_F(CheckTest, WorksForOtherValueTypes) {
 }
 
 TEST_F(CheckDeathTest, CheckPendingAborts) {
-  EXPECT_DEATH(CHECK_PENDING(f.ready),
-               "CHECK_PENDING\\(f.ready\\) failed: the future is READY");
+  EXPECT_DEATH(CHECK_PENDING(f.ready), "CHECK_PENDING\\(f.ready\\): is READY");
   EXPECT_DEATH(CHECK_PENDING(f.failed),
-               "CHECK_PENDING\\(f.failed\\) failed: the future is FAILED: "
+               "CHECK_PENDING\\(f.failed\\): is FAILED: "
                "boom");
   EXPECT_DEATH(CHECK_PENDING(f.discarded),
-               "CHECK_PENDING\\(f.discarded\\) failed: the future is "
+               "CHECK_PENDING\\(f.discarded\\): is "
                "DISCARDED");
 }
 
 TEST_F(CheckDeathTest, CheckReadyAborts) {
   EXPECT_DEATH(CHECK_READY(f.pending),
-               "CHECK_READY\\(f.pending\\) failed: the future is PENDING");
+               "CHECK_READY\\(f.pending\\): is PENDING");
   EXPECT_DEATH(CHECK_READY(f.abandoned),
-               "CHECK_READY\\(f.abandoned\\) failed: the future is PENDING "
-               "\\(abandoned\\)");
+               "CHECK_READY\\(f.abandoned\\): is PENDING");
   EXPECT_DEATH(CHECK_READY(f.failed),
-               "CHECK_READY\\(f.failed\\) failed: the future is FAILED: boom");
+               "CHECK_READY\\(f.failed\\): is FAILED: boom");
   EXPECT_DEATH(CHECK_READY(f.discarded),
-               "CHECK_READY\\(f.discarded\\) failed: the future is DISCARDED");
+               "CHECK_READY\\(f.discarded\\): is DISCARDED");
 }
 
 TEST_F(CheckDeathTest, CheckFailedAborts) {
   EXPECT_DEATH(CHECK_FAILED(f.pending),
-               "CHECK_FAILED\\(f.pending\\) failed: the future is PENDING");
-  EXPECT_DEATH(CHECK_FAILED(f.ready),
-               "CHECK_FAILED\\(f.ready\\) failed: the future is READY");
+               "CHECK_FAILED\\(f.pending\\): is PENDING");
+  EXPECT_DEATH(CHECK_FAILED(f.ready), "CHECK_FAILED\\(f.ready\\): is READY");
   EXPECT_DEATH(CHECK_FAILED(f.discarded),
-               "CHECK_FAILED\\(f.discarded\\) failed: the future is DISCARDED");
+               "CHECK_FAILED\\(f.discarded\\): is DISCARDED");
   EXPECT_DEATH(CHECK_FAILED(f.abandoned),
-               "CHECK_FAILED\\(f.abandoned\\) failed: the future is PENDING "
-               "\\(abandoned\\)");
+               "CHECK_FAILED\\(f.abandoned\\): is PENDING");
 }
 
 TEST_F(CheckDeathTest, CheckDiscardedAborts) {
   EXPECT_DEATH(CHECK_DISCARDED(f.pending),
-               "CHECK_DISCARDED\\(f.pending\\) failed: the future is PENDING");
+               "CHECK_DISCARDED\\(f.pending\\): is PENDING");
   EXPECT_DEATH(CHECK_DISCARDED(f.ready),
-               "CHECK_DISCARDED\\(f.ready\\) failed: the future is READY");
+               "CHECK_DISCARDED\\(f.ready\\): is READY");
   EXPECT_DEATH(CHECK_DISCARDED(f.failed),
-               "CHECK_DISCARDED\\(f.failed\\) failed: the future is FAILED: "
+               "CHECK_DISCARDED\\(f.failed\\): is FAILED: "
                "boom");
 }
 
 TEST_F(CheckDeathTest, CheckDiscardedAbortsOnADiscardRequestAlone) {
   f.pending.discard();
-  EXPECT_DEATH(CHECK_DISCARDED(f.pending), "the future is PENDING");
+  EXPECT_DEATH(CHECK_DISCARDED(f.pending), "is PENDING");
 }
 
 TEST_F(CheckDeathTest, CheckAbandonedAborts) {
   EXPECT_DEATH(CHECK_ABANDONED(f.pending),
-               "CHECK_ABANDONED\\(f.pending\\) failed: the future is PENDING");
+               "CHECK_ABANDONED\\(f.pending\\): is not abandoned");
   EXPECT_DEATH(CHECK_ABANDONED(f.ready),
-               "CHECK_ABANDONED\\(f.ready\\) failed: the future is READY");
+               "CHECK_ABANDONED\\(f.ready\\): is READY");
   EXPECT_DEATH(CHECK_ABANDONED(f.failed),
-               "CHECK_ABANDONED\\(f.failed\\) failed: the future is FAILED: "
+               "CHECK_ABANDONED\\(f.failed\\): is FAILED: "
                "boom");
   EXPECT_DEATH(CHECK_ABANDONED(f.discarded),
-               "CHECK_ABANDONED\\(f.discarded\\) failed: the future is "
+               "CHECK_ABANDONED\\(f.discarded\\): is "
                "DISCARDED");
 }
 
 TEST_F(CheckDeathTest, ExtraTextAppearsInTheMessage) {
   EXPECT_DEATH(CHECK_READY(f.pending) << "while waiting for " << 42,
-               "the future is PENDING.*while waiting for 42");
+               "is PENDING.*while waiting for 42");
   EXPECT_DEATH(CHECK_FAILED(f.ready) << "context",
-               "CHECK_FAILED\\(f.ready\\) failed: the future is READY.*"
+               "CHECK_FAILED\\(f.ready\\): is READY.*"
                "context");
 }
 
 TEST_F(CheckDeathTest, FailureMessageIsQuotedInFull) {
   Future<int> failed = Failure("disk full: /var/tmp");
-  EXPECT_DEATH(CHECK_READY(failed),
-               "the future is FAILED: disk full: /var/tmp");
+  EXPECT_DEATH(CHECK_READY(failed), "is FAILED: disk full: /var/tmp");
 }

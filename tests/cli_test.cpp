@@ -386,6 +386,41 @@ TEST_F(CliTest, AHostNameIsResolved) {
   EXPECT_EQ("by name", received(1).at(0).body);
 }
 
+// Answers each "test.echo" with two messages to its sender.
+class Echo : public Process<Echo> {
+ public:
+  Echo() : Process<Echo>("echo") {
+    install("test.echo", [this](const UPID& from, const std::string& body) {
+      send(from, "test.echoed", body);
+      send(from, "test.again", "");
+    });
+  }
+};
+
+// With --wait the tool's node lives on after the answer, and prints what
+// comes back to it: the peer reaches a live node, not a closed port.
+TEST_F(CliTest, SendWaitPrintsTheReplies) {
+  Echo echo;
+  node_.spawn(echo);
+  const uint64_t dropped = node_.droppedMessages();
+  Outcome run = runCli({"send", "--wait", "30s", "--replies", "2", upid("echo"),
+                        "test.echo", "hi \x01\\"});
+  terminate(echo);
+  wait(echo);
+  EXPECT_EQ(0, run.status) << run.err;
+  EXPECT_EQ("", run.err);
+  const std::vector<std::string> out = lines(run.out);
+  ASSERT_EQ(3u, out.size()) << run.out;
+  EXPECT_EQ("202 Accepted", out[0]);
+  const std::string sender = " from " + upid("echo") + ": ";
+  EXPECT_EQ("message test.echoed" + sender + "hi \\x01\\\\", out[1]);
+  EXPECT_EQ("message test.again" + sender, out[2]);
+  EXPECT_EQ(dropped, node_.droppedMessages());
+
+  run = runCli({"send", "--replies", "2", upid("echo"), "test.echo"});
+  EXPECT_EQ(64, run.status);
+}
+
 TEST_F(CliTest, AnUnknownProcessIs404) {
   Outcome run = runCli({"send", upid("nobody"), "test.hello", "x"});
   EXPECT_EQ(2, run.status);

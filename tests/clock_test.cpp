@@ -138,6 +138,35 @@ TEST_F(ClockTest, UpdateMovesForwardOnly) {
   EXPECT_EQ(start + Seconds(10), Clock::now());
 }
 
+TEST_F(ClockTest, ForcedUpdateMovesBackwards) {
+  Clock::pause();
+  const Time start = Clock::now();
+
+  Clock::update(start - Seconds(10), Clock::SAFE);
+  EXPECT_EQ(start, Clock::now());
+
+  Clock::update(start - Seconds(10), Clock::FORCE);
+  EXPECT_EQ(start - Seconds(10), Clock::now());
+}
+
+// libprocess's per-process forms act on the one clock.
+TEST_F(ClockTest, ProcessFormsShareTheClock) {
+  Clock::pause();
+  const Time start = Clock::now();
+  ProcessBase* none = nullptr;
+  EXPECT_EQ(start, Clock::now(none));
+
+  Clock::advance(none, Seconds(3));
+  EXPECT_EQ(start + Seconds(3), Clock::now());
+
+  Clock::update(none, start + Seconds(7));
+  EXPECT_EQ(start + Seconds(7), Clock::now(none));
+
+  Clock::order(none, none);
+  Clock::settle();
+  EXPECT_TRUE(Clock::settled());
+}
+
 TEST_F(ClockTest, UpdateFiresDueTimers) {
   Clock::pause();
   const Time start = Clock::now();

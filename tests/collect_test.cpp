@@ -113,25 +113,84 @@ TEST(CollectTest, AlreadyFailedInput) {
   AWAIT_EXPECT_FAILURE_EQ("Collect failed: bad input", result);
 }
 
-TEST(CollectTest, DiscardedInputDiscardsResult) {
+// As libprocess: a discarded input fails the result (it does not discard it).
+TEST(CollectTest, DiscardedInputFailsResult) {
   Promise<int> p0;
   Promise<int> p1;
   Future<std::vector<int>> result =
       collect(std::vector<Future<int>>{p0.future(), p1.future()});
 
   p1.discard();
-  AWAIT_EXPECT_DISCARDED(result);
+  AWAIT_EXPECT_FAILURE_EQ("Collect failed: future discarded", result);
   EXPECT_TRUE(p0.future().isPending());
 
   p0.set(1);
-  EXPECT_TRUE(result.isDiscarded());
+  EXPECT_TRUE(result.isFailed());
 }
 
 TEST(CollectTest, AlreadyDiscardedInput) {
   Promise<int> pending;
   Future<std::vector<int>> result = collect(std::vector<Future<int>>{
       Future<int>(1), discardedFuture<int>(), pending.future()});
+  AWAIT_EXPECT_FAILURE_EQ("Collect failed: future discarded", result);
+}
+
+// The first input to fail decides, also when it is the last input.
+TEST(CollectTest, LastInputFailingFailsResult) {
+  Promise<int> p0;
+  Promise<int> p1;
+  Future<std::vector<int>> result =
+      collect(std::vector<Future<int>>{p0.future(), p1.future()});
+  p0.set(0);
+  p1.fail("last");
+  AWAIT_EXPECT_FAILURE_EQ("Collect failed: last", result);
+}
+
+// A discard request on the result discards it even when the inputs ignore
+// the request, as libprocess's collect does.
+TEST(CollectTest, DiscardingResultDiscardsItEvenIfInputsIgnoreIt) {
+  Promise<int> p0;
+  Promise<int> p1;
+  Future<std::vector<int>> result =
+      collect(std::vector<Future<int>>{p0.future(), p1.future()});
+  result.discard();
   AWAIT_EXPECT_DISCARDED(result);
+  EXPECT_TRUE(p0.future().hasDiscard());
+  EXPECT_TRUE(p1.future().hasDiscard());
+  EXPECT_TRUE(p0.future().isPending());
+  p0.set(0);
+  p1.set(1);
+  EXPECT_TRUE(result.isDiscarded());
+}
+
+// An abandoned input abandons the result at once: it can never complete.
+TEST(CollectTest, AbandonedInputAbandonsResultAtOnce) {
+  std::optional<Promise<int>> doomed(std::in_place);
+  Promise<int> other;
+  Future<std::vector<int>> result =
+      collect(std::vector<Future<int>>{doomed->future(), other.future()});
+  doomed.reset();
+  EXPECT_TRUE(result.isAbandoned());
+  EXPECT_TRUE(result.isPending());
+  other.set(1);
+  EXPECT_TRUE(result.isPending());
+}
+
+// libprocess's CollectTest.AbandonedPropagation.
+TEST(CollectTest, AbandonedInputIsRecoverable) {
+  std::optional<Promise<int>> promise(std::in_place);
+  Future<int> future =
+      collect(promise->future())
+          .recover(
+              [](const Future<std::tuple<int>>& f) -> Future<std::tuple<int>> {
+                if (f.isAbandoned()) {
+                  return std::make_tuple(42);
+                }
+                return f;
+              })
+          .then([](const std::tuple<int>& t) { return std::get<0>(t); });
+  promise.reset();
+  AWAIT_EQ(42, future);
 }
 
 TEST(CollectTest, DiscardingResultRequestsDiscardOfEveryInput) {
@@ -271,13 +330,13 @@ TEST(CollectTest, VariadicFailsAsSoonAsAnyInputFails) {
   EXPECT_TRUE(p0.future().isPending());
 }
 
-TEST(CollectTest, VariadicDiscardedInputDiscardsResult) {
+TEST(CollectTest, VariadicDiscardedInputFailsResult) {
   Promise<int> p0;
   Promise<std::string> p1;
   Future<std::tuple<int, std::string>> result =
       collect(p0.future(), p1.future());
   p0.discard();
-  AWAIT_EXPECT_DISCARDED(result);
+  AWAIT_EXPECT_FAILURE_EQ("Collect failed: future discarded", result);
   EXPECT_TRUE(p1.future().isPending());
 }
 
@@ -506,4 +565,85 @@ TEST(AwaitTest, VariadicAbandonedInputAbandonsResultOnceOthersAreDone) {
   other.set(3);
   AWAIT_EXPECT_ABANDONED(result);
   EXPECT_TRUE(result.isPending());
+}
+
+TEST(AwaitTest, DiscardingResultDiscardsItEvenIfInputsIgnoreIt) {
+  Promise<int> p0;
+  Promise<int> p1;
+  Future<std::vector<Future<int>>> result =
+      await(std::vector<Future<int>>{p0.future(), p1.future()});
+  result.discard();
+  AWAIT_EXPECT_DISCARDED(result);
+  EXPECT_TRUE(p0.future().hasDiscard());
+  EXPECT_TRUE(p1.future().hasDiscard());
+}
+
+TEST(AwaitTest, AbandonedInputAbandonsResultAtOnce) {
+  std::optional<Promise<int>> doomed(std::in_place);
+  Promise<int> other;
+  Future<std::vector<Future<int>>> result =
+      await(std::vector<Future<int>>{doomed->future(), other.future()});
+  doomed.reset();
+  EXPECT_TRUE(result.isAbandoned());
+  other.set(1);
+  EXPECT_TRUE(result.isPending());
+}
+
+// libprocess's AwaitTest.AbandonedPropagation.
+TEST(AwaitTest, VariadicAbandonedInputIsRecoverable) {
+  std::optional<Promise<int>> promise(std::in_place);
+  using Pair = std::tuple<Future<int>, Future<int>>;
+  Future<int> future =
+      await(promise->future(), Future<int>())
+          .recover([](const Future<Pair>& f) -> Future<Pair> {
+            if (f.isAbandoned()) {
+              return std::make_tuple(Future<int>(42), Future<int>(0));
+            }
+            return f;
+          })
+          .then([](const Pair& t) {
+            return std::get<0>(t).then([](int i) { return i; });
+          });
+  promise.reset();
+  AWAIT_EQ(42, future);
+}
+
+TEST(AwaitTest, SingleFuture) {
+  Promise<int> promise;
+  Future<Future<int>> result = await(promise.future());
+  EXPECT_TRUE(result.isPending());
+  promise.fail("no");
+  AWAIT_READY(result);
+  EXPECT_EQ(promise.future(), result.get());
+  EXPECT_TRUE(result->isFailed());
+}
+
+// libprocess's AwaitTest.AwaitSingleDiscard.
+TEST(AwaitTest, SingleFutureDiscardReachesTheInput) {
+  Promise<int> promise;
+  Future<std::string> future =
+      await(promise.future()).then([](const Future<int>& f) {
+        return f.then([](int i) { return std::to_string(i); });
+      });
+  future.discard();
+  AWAIT_DISCARDED(future);
+  EXPECT_TRUE(promise.future().hasDiscard());
+}
+
+// libprocess's AwaitTest.AwaitSingleAbandon.
+TEST(AwaitTest, SingleFutureAbandoned) {
+  std::optional<Promise<int>> promise(std::in_place);
+  Future<std::string> future =
+      await(promise->future())
+          .then([](const Future<int>& f) {
+            return f.then([](int i) { return std::to_string(i); });
+          })
+          .recover([](const Future<std::string>& f) -> Future<std::string> {
+            if (f.isAbandoned()) {
+              return std::string("hello");
+            }
+            return f;
+          });
+  promise.reset();
+  AWAIT_EQ("hello", future);
 }

@@ -6,16 +6,21 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <future>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <vector>
 
+#include <glog/logging.h>
 #include <gtest/gtest.h>
 
 #include <process/address.hpp>
@@ -26,6 +31,7 @@
 #include <process/nothing.hpp>
 #include <process/pid.hpp>
 #include <process/process.hpp>
+#include <process/try.hpp>
 
 #include "reaper.hpp"
 
@@ -193,21 +199,47 @@ TEST(Context, PortIsReleasedWhenDestroyed) {
   EXPECT_EQ(port, again.address().port);
 }
 
-TEST(ContextDeathTest, PortInUseDies) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
+// A port in use is the caller's to handle: an Error from create(), an
+// exception from the constructor, with the address and the reason.
+TEST(Context, PortInUseIsAnErrorNotACrash) {
   Context first(localOptions());
   Context::Options taken = localOptions();
   taken.port = first.address().port;
-  EXPECT_DEATH(
-      { Context second(taken); },
-      "cannot listen on 127\\.0\\.0\\.1:[0-9]+: Address already in use");
+  const std::string expected =
+      "Context: cannot listen on 127.0.0.1:" + std::to_string(taken.port) +
+      ": Address already in use";
+
+  Try<std::unique_ptr<Context>> second = Context::create(taken);
+  ASSERT_TRUE(second.isError());
+  EXPECT_EQ(expected, second.error());
+
+  try {
+    Context third(taken);
+    ADD_FAILURE() << "made a second context on port " << taken.port;
+  } catch (const std::system_error& error) {
+    EXPECT_EQ(expected, error.what());
+    EXPECT_EQ(EADDRINUSE, error.code().value());
+  }
+
+  // And the port taken is still served by the first.
+  EXPECT_TRUE(canConnect(first.address()));
+  Try<std::unique_ptr<Context>> fine = Context::create(localOptions());
+  ASSERT_TRUE(fine.isSome()) << fine.error();
+  EXPECT_NE(0, fine.get()->address().port);
 }
 
-TEST(ContextDeathTest, BadIpDies) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
+TEST(Context, BadIpIsAnError) {
   Context::Options options = localOptions();
   options.ip = "not.an.ip";
-  EXPECT_DEATH({ Context context(options); }, "Context: .*not\\.an\\.ip");
+  Try<std::unique_ptr<Context>> context = Context::create(options);
+  ASSERT_TRUE(context.isError());
+  EXPECT_NE(std::string::npos, context.error().find("not.an.ip"))
+      << context.error();
+  EXPECT_THROW(Context{options}, std::invalid_argument);
+
+  options = localOptions();
+  options.advertiseIp = "nowhere";
+  EXPECT_TRUE(Context::create(options).isError());
 }
 
 TEST(Context, SpawnTerminateWait) {
@@ -508,6 +540,126 @@ TEST_F(DefaultContextDeathTest, BadLibprocessPortDies) {
         Context::instance();
       },
       "LIBPROCESS_PORT='nope' is not a port number");
+}
+
+// The default context on a port in use: one line on stderr, exit status 1,
+// no stack trace.
+TEST_F(DefaultContextDeathTest, PortInUseIsOneLineAndExitStatusOne) {
+  EXPECT_EXIT(
+      {
+        Context first(localOptions());
+        ::setenv("LIBPROCESS_IP", "127.0.0.1", 1);
+        ::setenv("LIBPROCESS_PORT",
+                 std::to_string(first.address().port).c_str(), 1);
+        Context::instance();
+        finish("made the default context on a port in use");
+      },
+      ::testing::ExitedWithCode(1),
+      "^Cannot start libprocess [^\n]*: Context: cannot listen on "
+      "127\\.0\\.0\\.1:[0-9]+: Address already in use\n$");
+}
+
+// A program that never initialized glog is not greeted by glog's "Logging
+// before InitGoogleLogging() is written to STDERR": the first context
+// initializes it (and logs still reach stderr).
+TEST_F(DefaultContextDeathTest, FirstContextInitializesLoggingQuietly) {
+  EXPECT_EXIT(
+      {
+        std::ostringstream problems;
+        if (google::IsGoogleLoggingInitialized()) {
+          problems << "glog was initialized before the test\n";
+        }
+        char path[] = "/tmp/procession-log-XXXXXX";
+        const int file = ::mkstemp(path);
+        const int saved = ::dup(2);
+        ::dup2(file, 2);
+        {
+          Context context(localOptions());
+          LOG(WARNING) << "a probe line";
+        }
+        std::fflush(stderr);
+        ::dup2(saved, 2);
+        std::ifstream in(path);
+        const std::string logged((std::istreambuf_iterator<char>(in)),
+                                 std::istreambuf_iterator<char>());
+        ::unlink(path);
+        if (!google::IsGoogleLoggingInitialized()) {
+          problems << "glog is not initialized\n";
+        }
+        if (logged.find("Logging before InitGoogleLogging") !=
+            std::string::npos) {
+          problems << "glog complained: " << logged << "\n";
+        }
+        if (logged.find("a probe line") == std::string::npos) {
+          problems << "the log did not reach stderr: " << logged << "\n";
+        }
+        finish(problems.str());
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+// libprocess's free functions for the default context: initialize() is
+// idempotent, address() and workers() describe the node, finalize()
+// terminates every process and lets the program start afresh.
+TEST_F(DefaultContextDeathTest, InitializeAddressWorkersAndFinalize) {
+  EXPECT_EXIT(
+      {
+        ::setenv("LIBPROCESS_IP", "127.0.0.1", 1);
+        ::setenv("LIBPROCESS_PORT", "0", 1);
+        ::setenv("LIBPROCESS_NUM_WORKER_THREADS", "2", 1);
+        ::unsetenv("LIBPROCESS_ADVERTISE_IP");
+        ::unsetenv("LIBPROCESS_ADVERTISE_PORT");
+        std::ostringstream problems;
+        if (!process::initialize("master")) {
+          problems << "the first initialize() said false\n";
+        }
+        if (process::initialize()) {
+          problems << "the second initialize() said true\n";
+        }
+        if (process::absolutePath("/state") != "/master/state") {
+          problems << "absolutePath " << process::absolutePath("/state")
+                   << "\n";
+        }
+        const network::inet::Address address = process::address();
+        if (address.ip != ip("127.0.0.1") || address.port == 0 ||
+            address != Context::instance().address()) {
+          problems << "address " << address << "\n";
+        }
+        if (process::workers() != 2) {
+          problems << process::workers() << " workers\n";
+        }
+
+        Node owned("owned");
+        const UPID ownedPid = spawn(owned);
+        const UPID managedPid = spawn(new Node("managed"), true);
+        process::finalize();
+        if (!wait(ownedPid, Seconds(0)) || !wait(managedPid, Seconds(0))) {
+          problems << "finalize() left processes running\n";
+        }
+
+        // Afresh, on the same node.
+        if (!process::initialize()) {
+          problems << "initialize() after finalize() said false\n";
+        }
+        if (process::absolutePath("/state") != "/state") {
+          problems << "the delegate outlived finalize()\n";
+        }
+        Node again("owned");  // the id is free again
+        const PID<Node> pid = spawn(again);
+        if (!pid || pid.address != address) {
+          problems << "spawn after finalize() gave " << pid << "\n";
+        }
+        Future<int> sum = dispatch(pid, &Node::add, 5);
+        if (!sum.await(Seconds(15)) || !sum.isReady() || sum.get() != 5) {
+          problems << "dispatch after finalize() did not run\n";
+        }
+        process::finalize();
+        if (!wait(pid, Seconds(0))) {
+          problems << "the second finalize() left a process\n";
+        }
+        finish(problems.str());
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

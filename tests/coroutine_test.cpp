@@ -440,6 +440,48 @@ TEST_F(CoroutineTest, TerminatingTheProcessDiscardsACoroutineAwaitingForever) {
   AWAIT_EXPECT_DISCARDED(result);
 }
 
+// A managed process whose coroutine is suspended when it terminates: the
+// frame's locals touch the process as they are destroyed, so the frame must
+// go before the process is deleted (a use after free under ASan otherwise).
+class Holder : public Process<Holder> {
+ public:
+  explicit Holder(std::atomic<int>* seen) : seen_(seen) {}
+  ~Holder() override { alive_ = false; }
+
+  Future<int> hold(Future<int> future) {
+    // Its destructor reads the process's state, as a lock guard or a scope
+    // exit writing to a member would.
+    struct Touch {
+      Holder* holder;
+      ~Touch() { holder->seen_->store(holder->alive_ ? 1 : 2); }
+    } touch{this};
+    awaiting_.set(Nothing());
+    co_return co_await future;
+  }
+
+  Future<Nothing> awaiting() { return awaiting_.future(); }
+
+ private:
+  std::atomic<int>* seen_;
+  bool alive_ = true;
+  Promise<Nothing> awaiting_;
+};
+
+TEST(CoroutineTermination, AManagedProcessOutlivesItsSuspendedCoroutines) {
+  std::atomic<int> seen{0};  // 1: the frame went first; 2: after the process
+  auto* holder = new Holder(&seen);
+  Future<Nothing> awaiting = holder->awaiting();
+  PID<Holder> pid = spawn(holder, true);
+  Promise<int> never;
+  Future<int> result = dispatch(pid, &Holder::hold, never.future());
+  AWAIT_READY(awaiting);
+
+  terminate(pid);
+  ASSERT_TRUE(wait(pid, Seconds(15)));
+  EXPECT_EQ(1, seen.load()) << "the frame was destroyed after the process";
+  AWAIT_DISCARDED(result);
+}
+
 // A coroutine outside any process resumes on the thread that completes what
 // it awaits.
 Future<std::thread::id> resumeThread(Future<int> future) {

@@ -296,7 +296,7 @@ TEST(FutureStressTest, DiscardOfChainRacesWithSet) {
         promise.set(iteration);
       }
     });
-    AWAIT_EXPECT_STATE_FOR(ANY, result, Seconds(15));
+    EXPECT_PRED_FORMAT2(Await, result, Seconds(15));
     EXPECT_LE(first.load(), 1);
     EXPECT_LE(second.load(), first.load());
     if (result.isReady()) {

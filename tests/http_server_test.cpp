@@ -358,7 +358,7 @@ std::string post(const std::string& target, const std::string& body,
          "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
-// A libprocess message, byte for byte as libprocess sends it (WIRE.md).
+// A libprocess message, byte for byte as libprocess sends it (docs/wire.md).
 std::string message(const std::string& to, const std::string& name,
                     const std::string& body) {
   const std::string from = "sender@127.0.0.1:9";

@@ -217,8 +217,10 @@ TEST(HttpPathTest, ParsedUrlPathsAreCheckedAfterTheirOneDecoding) {
 // URL.
 
 TEST(HttpUrlTest, DefaultsAndConstructors) {
+  // As libprocess's: no scheme until one is given (a relative URL).
   const URL empty;
-  EXPECT_EQ("http", empty.scheme);
+  EXPECT_TRUE(empty.scheme.isNone());
+  EXPECT_FALSE(empty.isAbsolute());
   EXPECT_EQ("/", empty.path);
   EXPECT_TRUE(empty.domain.isNone());
   EXPECT_TRUE(empty.ip.isNone());
@@ -328,6 +330,7 @@ TEST(HttpUrlTest, PrintsWithEncoding) {
 
 TEST(HttpUrlTest, PrintsWithoutPortWhenNone) {
   URL url;
+  url.scheme = "http";
   url.domain = "example.com";
   EXPECT_EQ("http://example.com/", print(url));
 }

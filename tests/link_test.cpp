@@ -33,6 +33,12 @@ class Linker : public Process<Linker> {
     return Nothing();
   }
 
+  // Sends a message from the process.
+  Nothing sendTo(const UPID& pid) {
+    send(pid, "test.hello", "body");
+    return Nothing();
+  }
+
   // The exits heard so far. Call it on the process: every exit that was
   // already queued for it has run by then.
   std::vector<UPID> exits() const { return exits_; }
@@ -330,6 +336,39 @@ TEST(Link, DestroyingTheLinkeesContextTellsLinkers) {
   Future<std::vector<UPID>> exits = exitsOf(linker);
   AWAIT_READY(exits);
   EXPECT_EQ(1u, exits->size());
+}
+
+// A link or a message to a UPID that names nothing ("garbage" parses to an
+// empty UPID) is never silent: the link fires at once, the message is
+// logged and counted as dropped.
+TEST(Link, ToAnInvalidUpidFiresExitedAtOnce) {
+  Context context(localOptions());
+  Linker talker;
+  context.spawn(talker);
+  Reaper reaper(talker);
+  const UPID garbage("garbage");
+  ASSERT_FALSE(garbage);
+  const uint64_t dropped = context.droppedMessages();
+
+  AWAIT_READY(dispatch(talker.self(), &Linker::linkTo, garbage));
+  AWAIT_EXPECT_EQ(garbage, talker.exited());
+  EXPECT_EQ(dropped + 1, context.droppedMessages());
+}
+
+TEST(Link, SendToAnInvalidUpidIsCountedAsDropped) {
+  Context context(localOptions());
+  Linker talker;
+  context.spawn(talker);
+  Reaper reaper(talker);
+  const uint64_t dropped = context.droppedMessages();
+
+  AWAIT_READY(dispatch(talker.self(), &Linker::sendTo, UPID("garbage")));
+  AWAIT_READY(dispatch(talker.self(), &Linker::sendTo, UPID()));
+  EXPECT_EQ(dropped + 2, context.droppedMessages());
+
+  // From outside any process, naming the context's process as the sender.
+  post(talker.self(), UPID("garbage"), "test.hello", "body");
+  EXPECT_EQ(dropped + 3, context.droppedMessages());
 }
 
 }  // namespace

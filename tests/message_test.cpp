@@ -345,7 +345,7 @@ TEST(Message, PostNamingASender) {
   EXPECT_EQ("on behalf", ponged->at(0).body);
 }
 
-TEST(Message, ReplyToEmptySenderDoesNothing) {
+TEST(Message, ReplyToEmptySenderIsDroppedAndCounted) {
   Peer server;
   server.echo("ping", "pong");
   Spawned spawned(server);
@@ -358,7 +358,7 @@ TEST(Message, ReplyToEmptySenderDoesNothing) {
   AWAIT_READY(pinged);
   // The handler ran (and sent its answer nowhere) before this dispatch.
   AWAIT_READY(dispatch(server, [] { return Nothing(); }));
-  EXPECT_EQ(before, dropped());
+  EXPECT_EQ(before + 1, dropped());
 }
 
 TEST(Message, DottedNames) {
@@ -410,7 +410,7 @@ TEST(Message, UnknownProcessIsDroppedAndCounted) {
   EXPECT_EQ(before + 2, dropped());
 }
 
-TEST(Message, InvalidUpidIsIgnored) {
+TEST(Message, InvalidUpidIsDroppedAndCounted) {
   Peer sender;
   Spawned spawned(sender);
 
@@ -420,7 +420,7 @@ TEST(Message, InvalidUpidIsIgnored) {
     sender.sendString(UPID(), "ping", "x");
     return Nothing();
   }));
-  EXPECT_EQ(before, dropped());
+  EXPECT_EQ(before + 2, dropped());
 }
 
 TEST(Message, TerminatedProcessIsDroppedAndCounted) {

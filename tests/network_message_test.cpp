@@ -1,4 +1,4 @@
-// Messages on the wire (docs/WIRE.md in ../shared): what a context sends to
+// Messages on the wire (docs/wire.md): what a context sends to
 // another node, byte for byte, and on which connection; what it accepts from
 // libprocess, compactor and script peers and how it answers them; order,
 // unreachable nodes, and processes of two contexts talking over loopback.
@@ -75,7 +75,7 @@ bool noDelay(int fd) {
   return value != 0;
 }
 
-// A message exactly as WIRE.md has libprocess and Procession send it.
+// A message exactly as docs/wire.md has libprocess and Procession send it.
 std::string wireMessage(const UPID& from, const UPID& to,
                         const std::string& name, const std::string& body) {
   const std::string sender = stringify(from);
@@ -108,7 +108,7 @@ std::string libprocessRequest(const std::string& path, const std::string& from,
   return out;
 }
 
-// What compactor sends (WIRE.md): HTTP/1.0, keep-alive, Content-Length.
+// What compactor sends (docs/wire.md): HTTP/1.0, keep-alive, Content-Length.
 std::string compactorRequest(const std::string& path, const std::string& from,
                              const std::string& body) {
   return "POST " + path + " HTTP/1.0\r\nConnection: Keep-Alive\r\n" +
@@ -254,7 +254,7 @@ TEST(NetworkSend, MessageWithBodyIsAChunkedPostByteForByte) {
       << "received only '" << connection.buffered() << "'";
   EXPECT_EQ(expected, *got);
 
-  // The headers WIRE.md names, spelled out once more.
+  // The headers docs/wire.md names, spelled out once more.
   const std::string from = stringify(sender.self());
   EXPECT_EQ(0u, got->find("POST /receiver/hello HTTP/1.1\r\n"));
   EXPECT_NE(std::string::npos,
@@ -523,7 +523,7 @@ TEST(NetworkSend, UnreachableNodeDropsAndCountsWithoutBlockingTheSender) {
   EXPECT_EQ(before + 2, node.droppedMessages());
 }
 
-// WIRE.md: no delivery guarantee across a broken connection, but once the
+// docs/wire.md: no delivery guarantee across a broken connection, but once the
 // break is known, the next message opens a new connection.
 TEST(NetworkSend, AfterAConnectionBreaksTheNextMessageOpensANewOne) {
   Listener peer;
@@ -1110,7 +1110,7 @@ TEST_F(NetworkReceive, InboundSocketSetsNoDelay) {
 }
 
 // A node answers a peer on a connection of its own to the sender's node,
-// never on the one the peer opened (WIRE.md, Connections).
+// never on the one the peer opened (docs/wire.md, Connections).
 class Echo : public Process<Echo> {
  public:
   explicit Echo(const std::string& id) : Process<Echo>(id) {}

@@ -2,9 +2,13 @@
 // printing.
 #include <process/option.hpp>
 
+#include <map>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <type_traits>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -256,4 +260,131 @@ TEST(OptionDeathTest, GetOnNoneAborts) {
   const Option<std::string> constNone;
   EXPECT_DEATH((void)constNone.get(), "Option::get\\(\\) on None");
   EXPECT_DEATH((void)Option<int>().get(), "Option::get\\(\\) on None");
+}
+
+TEST(OptionTest, Nested) {
+  Option<Option<int>> none = None();
+  Option<Option<int>> someNone = Some(None());
+  Option<Option<int>> someSome = Some(Some(3));
+  EXPECT_TRUE(none.isNone());
+  ASSERT_TRUE(someNone.isSome());
+  EXPECT_TRUE(someNone->isNone());
+  ASSERT_TRUE(someSome.isSome());
+  EXPECT_EQ(3, someSome->get());
+  EXPECT_EQ(3, someSome.get().get());
+
+  // Outer None, Some(None) and Some(Some(3)) are three different values.
+  EXPECT_NE(none, someNone);
+  EXPECT_NE(someNone, someSome);
+  EXPECT_EQ(someSome, Option<Option<int>>(Some(Some(3))));
+  EXPECT_TRUE(none == None());
+  EXPECT_FALSE(someNone == None());
+
+  // Against the inner type: compares with the inner Option.
+  EXPECT_TRUE(someNone == Option<int>());
+  EXPECT_TRUE(someSome == Option<int>(3));
+  EXPECT_FALSE(someSome == Option<int>(4));
+  EXPECT_FALSE(none == Option<int>());
+  EXPECT_TRUE(Option<int>(3) == someSome);
+  EXPECT_TRUE(Option<int>() != none);
+}
+
+TEST(OptionTest, CompareAcrossTypes) {
+  Option<long> wide = 3L;
+  Option<int> narrow = 3;
+  Option<int> none;
+  EXPECT_TRUE(wide == narrow);
+  EXPECT_TRUE(narrow == wide);
+  EXPECT_FALSE(wide == none);
+  EXPECT_TRUE(Option<long>() == none);
+  EXPECT_TRUE(narrow == 3L);
+
+  // A literal against an Option<std::string>, either way round.
+  Option<std::string> text = Some("text");
+  EXPECT_TRUE(text == "text");
+  EXPECT_TRUE("text" == text);
+  EXPECT_TRUE(text != "other");
+  EXPECT_FALSE(Option<std::string>() == "text");
+}
+
+TEST(OptionTest, ContainersOfOptionsCompare) {
+  std::vector<Option<int>> a = {Some(1), None()};
+  std::vector<Option<int>> b = {Some(1), None()};
+  std::vector<Option<int>> c = {Some(1), Some(2)};
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+
+  std::map<std::string, Option<int>> m = {{"a", 1}, {"b", None()}};
+  std::map<std::string, Option<int>> n = m;
+  EXPECT_EQ(m, n);
+  n["b"] = 2;
+  EXPECT_NE(m, n);
+
+  // Option of a container.
+  Option<std::vector<int>> v = std::vector<int>{1, 2};
+  EXPECT_EQ(v, (std::vector<int>{1, 2}));
+  EXPECT_NE(v, Option<std::vector<int>>());
+}
+
+TEST(OptionTest, Hash) {
+  std::hash<Option<int>> hash;
+  EXPECT_EQ(hash(Option<int>(5)), hash(Option<int>(5)));
+  EXPECT_NE(hash(Option<int>(0)), hash(Option<int>()));
+  EXPECT_EQ(0u, hash(Option<int>()));
+
+  std::unordered_set<Option<std::string>> set = {Some("a"), None(), Some("a")};
+  EXPECT_EQ(2u, set.size());
+  EXPECT_EQ(1u, set.count(None()));
+  EXPECT_EQ(1u, set.count(Option<std::string>("a")));
+  EXPECT_EQ(0u, set.count(Option<std::string>("b")));
+
+  std::unordered_map<Option<int>, int> map;
+  map[None()] = 1;
+  map[Some(2)] = 2;
+  EXPECT_EQ(1, map[None()]);
+  EXPECT_EQ(2, map[2]);
+}
+
+TEST(OptionTest, StarAndArrow) {
+  Option<std::string> text = std::string("abc");
+  EXPECT_EQ(3u, text->size());
+  EXPECT_EQ("abc", *text);
+  *text += "d";
+  EXPECT_EQ("abcd", text.get());
+  std::string moved = *std::move(text);
+  EXPECT_EQ("abcd", moved);
+}
+
+TEST(OptionTest, GetOrElseOnRvalueMoves) {
+  Option<std::unique_ptr<int>> option = std::make_unique<int>(4);
+  std::unique_ptr<int> taken = std::move(option).getOrElse(nullptr);
+  ASSERT_NE(nullptr, taken);
+  EXPECT_EQ(4, *taken);
+  EXPECT_EQ(nullptr, Option<std::unique_ptr<int>>().getOrElse(nullptr));
+}
+
+TEST(OptionTest, MinAndMax) {
+  Option<int> one = 1;
+  Option<int> two = 2;
+  Option<int> none;
+  EXPECT_EQ(1, min(one, two).get());
+  EXPECT_EQ(2, max(one, two).get());
+  EXPECT_EQ(1, min(none, one).get());
+  EXPECT_EQ(2, max(two, none).get());
+  EXPECT_TRUE(min(none, none).isNone());
+  EXPECT_EQ(0, min(one, 0).get());
+  EXPECT_EQ(5, max(5, two).get());
+}
+
+TEST(OptionTest, BoolOptionFromOtherOptionsConvertsTheValue) {
+  // No conversion of an Option to bool: that would be a silent isSome().
+  static_assert(!std::is_constructible_v<bool, Option<int>>);
+  Option<bool> fromZero = Option<int>(0);
+  ASSERT_TRUE(fromZero.isSome());
+  EXPECT_FALSE(fromZero.get());
+  Option<bool> fromNone = Option<int>();
+  EXPECT_TRUE(fromNone.isNone());
+  Option<bool> falseValue = false;
+  ASSERT_TRUE(falseValue.isSome());
+  EXPECT_FALSE(falseValue.get());
 }

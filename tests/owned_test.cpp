@@ -2,7 +2,9 @@
 #include <process/owned.hpp>
 
 #include <memory>
+#include <set>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -196,4 +198,46 @@ TEST(OwnedDeathTest, ReleaseOfASharedObjectAborts) {
   // Nothing changed in this process.
   EXPECT_EQ(2, first.use_count());
   EXPECT_EQ(first.get(), second.get());
+}
+
+TEST_F(OwnedTest, FromNullptr) {
+  Owned<Probe> owned = nullptr;
+  EXPECT_EQ(nullptr, owned.get());
+  Owned<Probe> other(new Probe(1));
+  other = nullptr;
+  EXPECT_EQ(nullptr, other.get());
+  EXPECT_EQ(0, Probe::alive);
+}
+
+TEST_F(OwnedTest, ResetToANewObjectCanStillBeReleased) {
+  Owned<Probe> owned(new Probe(1));
+  owned.reset(new Probe(2));
+  EXPECT_EQ(1, Probe::alive);
+  EXPECT_EQ(2, owned->value);
+  Probe* released = owned.release();
+  ASSERT_NE(nullptr, released);
+  EXPECT_EQ(1, Probe::alive);
+  delete released;
+  owned.reset(new Probe(3));
+  owned.reset();
+  EXPECT_EQ(0, Probe::alive);
+}
+
+TEST_F(OwnedTest, InContainers) {
+  std::vector<Owned<Probe>> probes;
+  probes.emplace_back(new Probe(1));
+  probes.push_back(Owned<Probe>(new Probe(2)));
+  EXPECT_EQ(2, Probe::alive);
+  std::set<Owned<Probe>> ordered(probes.begin(), probes.end());
+  EXPECT_EQ(2u, ordered.size());
+  probes.clear();
+  EXPECT_EQ(2, Probe::alive);
+  ordered.clear();
+  EXPECT_EQ(0, Probe::alive);
+}
+
+TEST(OwnedDeathTest, DereferenceOfEmptyAborts) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  Owned<int> empty;
+  EXPECT_DEATH((void)*empty, "empty Owned");
 }

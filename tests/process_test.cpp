@@ -332,8 +332,8 @@ TEST(ProcessTest, DefaultIdsAreGenerated) {
   EXPECT_EQ("process-test-named(" + std::to_string(n + 1) + ")", next);
   Empty c(named);
   EXPECT_EQ(named, c.self().id);
-  // Not spawned: no address yet, but a name.
-  EXPECT_TRUE(c.self());
+  // Not spawned: a name, but no address yet.
+  EXPECT_EQ(0, c.self().address.port);
 }
 
 TEST(ProcessTest, UPIDPrintsAsIdAtIpPort) {
@@ -604,6 +604,80 @@ TEST(ProcessTest, WaitFromManyThreads) {
 
 // ---------------------------------------------------------------------------
 // currentProcess
+
+// Runs a few events of its own, then terminates itself.
+class Countdown : public Process<Countdown> {
+ public:
+  explicit Countdown(int events) : events_(events) {}
+
+ protected:
+  void initialize() override { tick(); }
+
+ private:
+  void tick() {
+    if (--events_ <= 0) {
+      process::terminate(self());
+      return;
+    }
+    dispatch(self(), &Countdown::tick);
+  }
+  int events_;
+};
+
+// Spawns processes on its own context and waits for them from a handler.
+class Waiter : public Process<Waiter> {
+ public:
+  explicit Waiter(Context& context) : context_(context) {}
+
+  // A child that ends on its own once it has run its events.
+  bool waitForCountdown() {
+    const UPID child = context_.spawn(new Countdown(50), true);
+    return process::wait(child, Seconds(10));
+  }
+
+  // A child with queued events, terminated behind them.
+  bool terminateAndWait() {
+    auto* child = new Countdown(1000000);
+    const UPID pid = context_.spawn(child, true);
+    process::terminate(pid, false);
+    return process::wait(pid, Seconds(10));
+  }
+
+ private:
+  Context& context_;
+};
+
+// libprocess lets a worker blocked in wait() run other processes; on a
+// context with one worker, blocking it instead would never end.
+TEST(ProcessTest, WaitFromAHandlerOnOneWorkerRunsTheWaitedProcess) {
+  Context context(Context::Options{.workers = 1});
+  ASSERT_EQ(1, context.workers());
+  Waiter waiter(context);
+  const PID<Waiter> pid = context.spawn(waiter);
+  AWAIT_EXPECT_EQ(true, dispatch(pid, &Waiter::waitForCountdown));
+  AWAIT_EXPECT_EQ(true, dispatch(pid, &Waiter::terminateAndWait));
+  terminate(pid);
+  EXPECT_TRUE(wait(pid, Seconds(15)));
+}
+
+// Several waiters at once on a context with fewer workers than waiters.
+TEST(ProcessTest, ManyWaitersOnFewWorkersAllFinish) {
+  Context context(Context::Options{.workers = 2});
+  std::vector<std::unique_ptr<Waiter>> waiters;
+  std::vector<Future<bool>> done;
+  for (int i = 0; i < 6; ++i) {
+    waiters.push_back(std::make_unique<Waiter>(context));
+    const PID<Waiter> pid = context.spawn(*waiters.back());
+    done.push_back(dispatch(pid, &Waiter::waitForCountdown));
+  }
+  for (Future<bool>& result : done) {
+    AWAIT_EXPECT_EQ(true, result);
+  }
+  for (auto& waiter : waiters) {
+    terminate(*waiter);
+    EXPECT_TRUE(wait(*waiter, Seconds(15)));
+  }
+}
 
 TEST(ProcessTest, CurrentProcess) {
   EXPECT_EQ(nullptr, currentProcess());

@@ -185,7 +185,12 @@ TEST(TryTest, CopyAndAssign) {
 TEST(TryTest, CustomErrorType) {
   Try<int, ErrnoError> t = ErrnoError(EBADF, "close");
   ASSERT_TRUE(t.isError());
-  EXPECT_EQ(std::string("close: ") + std::strerror(EBADF), t.error());
+  // As stout: error() is the E itself when E is not Error.
+  const ErrnoError& error = t.error();
+  EXPECT_EQ(EBADF, error.code);
+  EXPECT_EQ(std::string("close: ") + std::strerror(EBADF), error.message);
+  using ErrnoTry = Try<int, ErrnoError>;
+  EXPECT_EQ(EBADF, ErrnoTry::error(ErrnoError(EBADF)).error().code);
 
   Try<int, ErrnoError> ok = 1;
   ASSERT_TRUE(ok.isSome());
@@ -226,4 +231,54 @@ TEST(TryDeathTest, GetOnErrorAborts) {
   const Try<int>& constant = t;
   EXPECT_DEATH((void)constant.get(), "Try::get\\(\\) on an error");
   EXPECT_DEATH((void)*t, "the reason");
+}
+
+TEST(TryTest, Compare) {
+  EXPECT_EQ(Try<int>(1), Try<int>(1));
+  EXPECT_NE(Try<int>(1), Try<int>(2));
+  EXPECT_NE(Try<int>(1), Try<int>(Error("1")));
+  EXPECT_EQ(Try<int>(Error("x")), Try<int>(Error("x")));
+  EXPECT_NE(Try<int>(Error("x")), Try<int>(Error("y")));
+  // A value converts to a Try to compare.
+  EXPECT_TRUE(Try<int>(3) == 3);
+  EXPECT_EQ(Error("a"), Error("a"));
+  EXPECT_NE(Error("a"), Error("b"));
+}
+
+TEST(TryTest, SomeIntoTry) {
+  Try<std::string> text = Some("some");
+  ASSERT_TRUE(text.isSome());
+  EXPECT_EQ("some", text.get());
+  Try<Option<int>> nested = Some(Some(4));
+  ASSERT_TRUE(nested.isSome());
+  EXPECT_EQ(4, nested->get());
+}
+
+TEST(TryTest, OfOption) {
+  Try<Option<int>> none = None();
+  Try<Option<int>> some = Some(1);
+  Try<Option<int>> error = Error("e");
+  EXPECT_EQ(none, Try<Option<int>>(None()));
+  EXPECT_NE(none, some);
+  EXPECT_NE(some, error);
+  EXPECT_TRUE(none->isNone());
+  EXPECT_EQ(1, some->get());
+  EXPECT_EQ("e", error.error());
+}
+
+TEST(TryTest, ErrorIsAReferenceToTheMessage) {
+  Try<int> t = Error("kept");
+  const std::string& message = t.error();
+  EXPECT_EQ("kept", message);
+  EXPECT_EQ(&message, &t.error());
+}
+
+TEST(TryTest, PrintError) {
+  std::ostringstream out;
+  out << Error("why") << " " << ErrnoError(ENOENT, "x");
+  EXPECT_EQ(std::string("why x: ") + std::strerror(ENOENT), out.str());
+  std::ostringstream custom;
+  custom << Try<int, ErrnoError>(ErrnoError(EBADF, "close"));
+  EXPECT_EQ(std::string("Error(close: ") + std::strerror(EBADF) + ")",
+            custom.str());
 }

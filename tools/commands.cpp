@@ -9,11 +9,13 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -23,6 +25,7 @@
 
 #include "connection.hpp"
 #include "network/message_codec.hpp"
+#include "runtime/runtime.hpp"
 
 namespace procession_cli {
 
@@ -34,19 +37,94 @@ using process::network::DecodedResponse;
 
 namespace {
 
-// The sender's process. It installs no handlers: what a peer sends back to
-// it is dropped.
-class CliProcess : public process::Process<CliProcess> {
- public:
-  CliProcess() : process::Process<CliProcess>("procession-cli") {}
-};
-
 template <typename T>
 std::string text(const T& value) {
   std::ostringstream out;
   out << value;
   return out.str();
 }
+
+// Printable: a byte that is not printable ASCII as \xNN, a backslash as \\.
+std::string escaped(const std::string& bytes) {
+  std::string out;
+  for (const char c : bytes) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte == '\\') {
+      out += "\\\\";
+    } else if (byte >= ' ' && byte < 0x7f) {
+      out += c;
+    } else {
+      char hex[5];
+      std::snprintf(hex, sizeof(hex), "\\x%02x", byte);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+// What comes back to the throw-away node, counted for --replies.
+class Replies {
+ public:
+  void add(const UPID& from, const std::string& name, const std::string& body) {
+    std::lock_guard<std::mutex> guard(mutex_);
+    const std::string line =
+        "message " + name + " from " + text(from) + ": " + escaped(body);
+    if (released_) {
+      std::cout << line << std::endl;
+    } else {
+      held_.push_back(line);  // A reply may overtake the answer.
+    }
+    ++count_;
+    changed_.notify_all();
+  }
+
+  // Prints what came before the answer was printed, and the rest as it
+  // comes.
+  void release() {
+    std::lock_guard<std::mutex> guard(mutex_);
+    for (const std::string& line : held_) {
+      std::cout << line << std::endl;
+    }
+    held_.clear();
+    released_ = true;
+  }
+
+  // Until `count` arrived (0: no count) or `wait` passed.
+  void await(int count, std::chrono::nanoseconds wait) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    changed_.wait_for(lock, wait, [&] { return count > 0 && count_ >= count; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> held_;
+  bool released_ = false;
+  int count_ = 0;
+};
+
+// The sender's process. It installs no handlers: whatever a peer sends back
+// to it goes to `replies` (printed, with --wait), else is dropped.
+class CliProcess : public process::Process<CliProcess> {
+ public:
+  explicit CliProcess(Replies* replies)
+      : process::Process<CliProcess>("procession-cli"), replies_(replies) {}
+
+ protected:
+  void initialize() override {
+    if (replies_ != nullptr) {
+      Replies* replies = replies_;
+      process::detail::Runtime::extras(*this).unhandled =
+          [replies](const UPID& from, const std::string& name,
+                    const std::string& body) {
+            replies->add(from, name, body);
+          };
+    }
+  }
+
+ private:
+  Replies* replies_;
+};
 
 bool canListen(const process::net::IP& ip) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -83,7 +161,8 @@ Try<std::string> givenSender(const Common& options) {
 // check the sender's IP against the connection's. It costs a listening
 // socket and one worker thread, for a tool that runs once.
 std::string startSender(const Address& local,
-                        std::unique_ptr<process::Context>& node) {
+                        std::unique_ptr<process::Context>& node,
+                        Replies* replies = nullptr) {
   // The Context aborts if it cannot listen: check first (cannot fail for
   // the address of a connected socket, but a tool must not abort).
   process::Context::Options nodeOptions;
@@ -91,7 +170,7 @@ std::string startSender(const Address& local,
   nodeOptions.port = 0;
   nodeOptions.workers = 1;
   node = std::make_unique<process::Context>(nodeOptions);
-  return text(node->spawn(new CliProcess(), true));
+  return text(node->spawn(new CliProcess(replies), true));
 }
 
 Try<std::string> readBody(const std::string& body) {
@@ -195,9 +274,17 @@ int send(const SendOptions& options) {
   if (connection.isError()) {
     return fail(connection.error(), kNoAnswer);
   }
+  // Declared before the node, which is destroyed first: its process may be
+  // printing a reply until then.
+  Replies replies;
+  const bool waiting = options.wait.count() > 0;
+  if (waiting && !from->empty()) {
+    return fail("--wait needs the tool's own node: leave out --from", kUsage);
+  }
   std::unique_ptr<process::Context> node;
   if (from->empty()) {
-    from = startSender(connection.get()->local(), node);
+    from = startSender(connection.get()->local(), node,
+                       waiting ? &replies : nullptr);
   }
   std::string request;
   process::network::encodeMessage(from.get(), to->id, to->address, options.name,
@@ -207,6 +294,11 @@ int send(const SendOptions& options) {
     return fail(response.error(), kNoAnswer);
   }
   std::cout << describe(response.get(), to.get()) << std::endl;
+  if (waiting) {
+    replies.release();
+    replies.await(options.replies, options.wait);
+    node.reset();  // No reply is printed after this.
+  }
   return response->status / 100 == 2 ? kOk : kRefused;
 }
 

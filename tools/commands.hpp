@@ -26,6 +26,10 @@ struct SendOptions : Common {
   std::string to;
   std::string name;
   std::string body;  // "@file" or "@-" (stdin) names where it is
+  // After the answer, keep the throw-away node this long and print every
+  // message that comes back to it; stop early after `replies` (0: none).
+  std::chrono::nanoseconds wait{0};
+  int replies = 0;
 };
 
 struct PingOptions : Common {

@@ -104,6 +104,14 @@ int run(int argc, char** argv) {
                    "The body (default: empty); @file: a file's bytes, "
                    "@-: standard input")
       ->type_name("");
+  std::string replyWait = "0";
+  send->add_option("--wait", replyWait,
+                   "After the answer, wait this long and print every message "
+                   "sent back (name, sender, body)")
+      ->type_name("DURATION");
+  send->add_option("--replies", sendOptions.replies,
+                   "With --wait: stop once this many messages came back")
+      ->type_name("N");
   send->footer(kExitStatuses);
 
   PingOptions pingOptions;
@@ -146,7 +154,9 @@ each round trip, then min/avg/max/p50 in microseconds.
       parseDuration("--timeout", timeout);
   process::Try<std::chrono::nanoseconds> pause =
       parseDuration("--interval", interval);
-  for (const auto* parsed : {&wait, &pause}) {
+  process::Try<std::chrono::nanoseconds> replies =
+      parseDuration("--wait", replyWait);
+  for (const auto* parsed : {&wait, &pause, &replies}) {
     if (parsed->isError()) {
       std::cerr << "procession: " << parsed->error() << std::endl;
       return kUsage;
@@ -160,6 +170,13 @@ each round trip, then min/avg/max/p50 in microseconds.
   if (send->parsed()) {
     sendOptions.from = from;
     sendOptions.timeout = wait.get();
+    sendOptions.wait = replies.get();
+    if (sendOptions.replies < 0 ||
+        (sendOptions.replies > 0 && sendOptions.wait.count() == 0)) {
+      std::cerr << "procession: --replies needs --wait, and at least 1"
+                << std::endl;
+      return kUsage;
+    }
     return procession_cli::send(sendOptions);
   }
   pingOptions.from = from;

@@ -1,7 +1,15 @@
 // CHECK_PENDING / CHECK_READY / CHECK_FAILED / CHECK_DISCARDED /
-// CHECK_ABANDONED: glog CHECKs on a future's state. On failure they abort
-// with the state the future is really in (and its failure message), and
-// accept more text with <<, as CHECK does.
+// CHECK_ABANDONED: glog CHECKs on a future's state, as libprocess's
+// <process/check.hpp>. On a wrong state they abort with libprocess's text,
+// naming the state the future is really in (and its failure message):
+//
+//   CHECK_READY(future) << "while recovering";
+//   // F... CHECK_READY(future): is FAILED: disk full while recovering
+//
+// They accept more text with <<, which is not evaluated when the check
+// passes. An abandoned future is PENDING: CHECK_PENDING passes on it, and
+// CHECK_ABANDONED fails on a pending future that is not abandoned with
+// "is not abandoned".
 #pragma once
 
 #include <optional>
@@ -13,16 +21,18 @@
 
 namespace process::detail {
 
-// The reason a future is not in the expected state, or nothing if it is.
+// Why `future` is not in the `expected` state (libprocess's words), or
+// nothing if it is.
 template <typename T>
 std::optional<std::string> checkState(const Future<T>& future,
                                       const char* expected) {
   const std::string want(expected);
-  const bool matches = (want == "PENDING" && future.isPending()) ||
-                       (want == "READY" && future.isReady()) ||
-                       (want == "FAILED" && future.isFailed()) ||
-                       (want == "DISCARDED" && future.isDiscarded()) ||
-                       (want == "ABANDONED" && future.isAbandoned());
+  const bool matches =
+      (want == "PENDING" && future.isPending()) ||
+      (want == "READY" && future.isReady()) ||
+      (want == "FAILED" && future.isFailed()) ||
+      (want == "DISCARDED" && future.isDiscarded()) ||
+      (want == "ABANDONED" && future.isPending() && future.isAbandoned());
   if (matches) {
     return std::nullopt;
   }
@@ -35,8 +45,7 @@ std::optional<std::string> checkState(const Future<T>& future,
   if (future.isDiscarded()) {
     return std::string("is DISCARDED");
   }
-  return std::string(future.isAbandoned() ? "is PENDING (abandoned)"
-                                          : "is PENDING");
+  return std::string(want == "ABANDONED" ? "is not abandoned" : "is PENDING");
 }
 
 }  // namespace process::detail
@@ -46,8 +55,8 @@ std::optional<std::string> checkState(const Future<T>& future,
            ::process::detail::checkState((future), #expected);               \
        procession_check_error_.has_value(); procession_check_error_.reset()) \
   google::LogMessageFatal(__FILE__, __LINE__).stream()                       \
-      << "CHECK_" #expected "(" #future ") failed: the future "              \
-      << *procession_check_error_ << " "
+      << "CHECK_" #expected "(" #future "): " << *procession_check_error_    \
+      << " "
 
 #define CHECK_PENDING(future) PROCESSION_CHECK_STATE(PENDING, future)
 #define CHECK_READY(future) PROCESSION_CHECK_STATE(READY, future)

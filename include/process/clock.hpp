@@ -19,11 +19,16 @@
 
 namespace process {
 
+class ProcessBase;
+
 class Clock {
  public:
   // The current time: real time shifted by every advance, or the frozen time
   // while paused. Lock-free.
   static Time now();
+  // libprocess's per-process form. There is one clock per OS process, so
+  // every process sees the same time.
+  static Time now(ProcessBase* process);
 
   static void pause();
   static bool paused();
@@ -33,7 +38,17 @@ class Clock {
   // and runs the timers that became due. Ignored, with a warning, when the
   // clock is not paused.
   static void advance(const Duration& duration);
-  static void update(const Time& time);
+  static void advance(ProcessBase* process, const Duration& duration);
+
+  // libprocess's names (hence an unscoped enum): SAFE never moves time
+  // backwards, FORCE does (timers already run stay run).
+  enum Update { SAFE, FORCE };
+  static void update(const Time& time, Update update = SAFE);
+  static void update(ProcessBase* process, const Time& time,
+                     Update update = SAFE);
+  // libprocess orders the clocks of two processes; with one clock there is
+  // nothing to order.
+  static void order(ProcessBase* from, ProcessBase* to);
 
   // Runs `thunk` once `duration` has passed on this clock. A thunk must be
   // short: it runs on the clock's timer thread (or the thread that advances
@@ -51,6 +66,8 @@ class Clock {
   // due: for tests with a paused clock, after advance(). It polls; never use
   // it in production code.
   static void settle();
+  // Whether settle() would return at once: every process idle, no timer due.
+  static bool settled();
 };
 
 }  // namespace process

@@ -24,6 +24,7 @@
 #include <process/address.hpp>
 #include <process/duration.hpp>
 #include <process/pid.hpp>
+#include <process/try.hpp>
 
 namespace process {
 
@@ -62,15 +63,27 @@ class Context {
     Limits limits{};
   };
 
-  // Binds the address at once; fails (CHECK) if it cannot.
+  // Binds the address at once. If it cannot (the port is taken, the ip is
+  // not an address, or not one of this machine's), throws: a
+  // std::system_error whose what() says the address and the reason
+  // ("Context: cannot listen on 127.0.0.1:5050: Address already in use"),
+  // or a std::invalid_argument for options that make no sense.
   explicit Context(const Options& options);
+  // The same, with the failure as an Error of that text instead of an
+  // exception:
+  //
+  //   Try<std::unique_ptr<Context>> node = Context::create({.port = 5050});
+  //   if (node.isError()) { std::cerr << node.error() << std::endl; }
+  static Try<std::unique_ptr<Context>> create(const Options& options);
   Context();
   ~Context();
 
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
 
-  // The default context, made on first use from the environment.
+  // The default context, made on first use from the environment. If it
+  // cannot be made (LIBPROCESS_PORT in use, a variable that is not a
+  // number), the program ends with one line on stderr and exit status 1.
   static Context& instance();
 
   // The advertised address: what UPIDs of this context's processes carry.

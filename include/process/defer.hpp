@@ -6,7 +6,7 @@
 //
 // Placeholders (lambda::_1 …) stand for the arguments the callback receives.
 // defer(f) without a pid runs f on one of the library's executor processes
-// (ours: never on the calling process; see docs/SEMANTICS.md).
+// (ours: never on the calling process; see docs/semantics.md).
 #pragma once
 
 #include <optional>

@@ -28,6 +28,11 @@ namespace detail {
 // without a pid runs f.
 UPID executorPid();
 
+template <typename V>
+struct IsReferenceWrapper : std::false_type {};
+template <typename V>
+struct IsReferenceWrapper<std::reference_wrapper<V>> : std::true_type {};
+
 // A callable g(process, args...) plus where to run it. Invoking it
 // dispatches g with copies of the arguments.
 template <typename G>
@@ -36,8 +41,13 @@ class DeferredCall {
   DeferredCall(std::optional<UPID> pid, G g)
       : pid_(std::move(pid)), g_(std::move(g)) {}
 
+  // Copies the work, so it needs a copyable one; a Deferred holding a
+  // move-only capture or argument is invoked once, as an rvalue (which is
+  // how futures call their callbacks).
   template <typename... Args>
-  requires std::is_invocable_v<G&, ProcessBase&, std::decay_t<Args> &&...> auto
+  requires(std::is_copy_constructible_v<G> &&
+           std::is_invocable_v<G&, ProcessBase&,
+                               std::decay_t<Args>&&...>) auto
   operator()(Args&&... args) const& {
     return dispatchTo(
         target(), [g = g_, ... stored = std::decay_t<Args>(std::forward<Args>(
@@ -76,12 +86,37 @@ struct DeferredFunction {
   }
 };
 
+// A bound argument, handed to the method as an rvalue: a nested bind
+// expression that moves the value out (once: a DeferredMethod runs once).
+template <typename V>
+struct MovedOut {
+  V* value;
+  template <typename... Ignored>
+  V&& operator()(Ignored&&... /*callArguments*/) const {
+    return std::move(*value);
+  }
+};
+
+// Placeholders, reference_wrappers and bind expressions keep std::bind's
+// meaning; any other bound value is moved into the call, so that move-only
+// arguments (std::unique_ptr, a Promise) can be bound.
+template <typename V>
+decltype(auto) passBound(V& value) {
+  if constexpr (std::is_placeholder_v<V> > 0 ||
+                std::is_bind_expression_v<V> ||
+                IsReferenceWrapper<V>::value) {
+    return (value);
+  } else {
+    return std::bind(MovedOut<V>{&value});
+  }
+}
+
 // defer(pid, &T::method, bound...): bound arguments may be placeholders
 // (lambda::_1 …) filled with the arguments the Deferred is invoked with.
 template <typename T, typename Method, typename... Bound>
 struct DeferredMethod {
   using Binder = decltype(std::bind(std::declval<Method>(), std::declval<T*>(),
-                                    std::declval<Bound>()...));
+                                    passBound(std::declval<Bound&>())...));
   Method method;
   std::tuple<Bound...> bound;
 
@@ -91,8 +126,8 @@ struct DeferredMethod {
       -> std::invoke_result_t<Binder&, Args&&...> {
     return std::apply(
         [&](auto&... values) {
-          return std::bind(method, static_cast<T*>(&process),
-                           values...)(std::forward<Args>(args)...);
+          return std::bind(method, detail::downcast<T>(&process),
+                           passBound(values)...)(std::forward<Args>(args)...);
         },
         bound);
   }

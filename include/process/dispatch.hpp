@@ -1,11 +1,12 @@
 // dispatch: runs a method (or a lambda) on a process, asynchronously, as an
 // event in its mailbox, and returns a Future of the result:
 //
-//   Future<int> sum = dispatch(pid, &Counter::add, 5);     // int add(int)
-//   Future<Bytes> data = dispatch(pid, &Store::read, key); // Future<Bytes>
-//   read(Key) dispatch(pid, &Log::append, entry);                    // void:
-//   returns void Future<int> n = dispatch(pid, [] { return 42; });      // a
-//   lambda
+// clang-format off
+//   Future<int> sum = dispatch(pid, &Counter::add, 5);      // int add(int)
+//   Future<Bytes> data = dispatch(pid, &Store::read, key);  // Future<Bytes> read(Key)
+//   dispatch(pid, &Log::append, entry);                     // void: returns void
+//   Future<int> n = dispatch(pid, [] { return 42; });       // a lambda
+// clang-format on
 //
 // The target is a PID<T>, a Process<T>& or a Process<T>*. Arguments are
 // copied (or moved) into the event. A method that returns void gives void
@@ -69,7 +70,7 @@ auto methodCall(Method method, std::tuple<std::decay_t<P>...>&& arguments) {
       [method, arguments = std::move(arguments)](ProcessBase& process) mutable {
         return std::apply(
             [&](auto&... stored) {
-              return std::invoke(method, static_cast<T&>(process),
+              return std::invoke(method, detail::downcast<T>(process),
                                  std::forward<P>(stored)...);
             },
             arguments);

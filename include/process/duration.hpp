@@ -1,6 +1,19 @@
-// Duration: a span of time in nanoseconds, with the unit types libprocess code
-// writes (Seconds(5), Milliseconds(100) …), arithmetic, comparison, parsing
-// of "5secs" and printing in the same form.
+// Duration: a span of time in nanoseconds (stout's Duration), with the unit
+// types libprocess code writes (Seconds(5), Milliseconds(100) …),
+// arithmetic, comparison, parsing of "5secs" and printing as stout prints.
+//
+// clang-format off
+//   Duration timeout = Seconds(5) + Milliseconds(250);
+//   timeout.ms();                       // 5250
+//   stringify(timeout);                 // "5250ms"
+//   Try<Duration> d = Duration::parse("1.5hrs");   // 90mins
+//   Try<Duration> e = Duration::create(2.5);       // 2500ms
+// clang-format on
+//
+// Ours: the unit types take any arithmetic count (Seconds(1.5)); parse()
+// accepts a leading '-' and rounds to the nearest nanosecond (stout
+// truncates); create() and parse() refuse what does not fit instead of
+// overflowing at 2^63; std::chrono durations convert both ways.
 #pragma once
 
 #include <chrono>
@@ -9,6 +22,8 @@
 #include <ostream>
 #include <string>
 #include <type_traits>
+
+#include <sys/time.h>
 
 #include <process/try.hpp>
 
@@ -31,6 +46,9 @@ class Duration {
       std::chrono::duration<Rep, Period> d)
       : nanos_(
             std::chrono::duration_cast<std::chrono::nanoseconds>(d).count()) {}
+  explicit constexpr Duration(const struct timeval& t)
+      : nanos_(static_cast<int64_t>(t.tv_sec) * SECONDS +
+               static_cast<int64_t>(t.tv_usec) * MICROSECONDS) {}
 
   // "10secs", "1.5ms", "3days": a number and one of ns, us, ms, secs, mins,
   // hrs, days, weeks.
@@ -60,6 +78,15 @@ class Duration {
   constexpr double hrs() const { return in(HOURS); }
   constexpr double days() const { return in(DAYS); }
   constexpr double weeks() const { return in(WEEKS); }
+
+  // Whole microseconds, truncated toward zero as stout's.
+  struct timeval timeval() const {
+    struct timeval t {};
+    t.tv_sec = static_cast<decltype(t.tv_sec)>(nanos_ / SECONDS);
+    t.tv_usec =
+        static_cast<decltype(t.tv_usec)>((nanos_ % SECONDS) / MICROSECONDS);
+    return t;
+  }
 
   constexpr std::chrono::nanoseconds chrono() const {
     return std::chrono::nanoseconds(nanos_);
@@ -125,14 +152,14 @@ class Duration {
   int64_t nanos_ = 0;
 };
 
-// Prints the largest unit that keeps the number at least 1: "5secs",
-// "1.5ms", "100ns". parse() reads it back.
+// Prints as stout: the largest unit reached, or the one below when only that
+// gives a whole number: "5secs", "1500ms", "1.1875days", "100ns", "0ns".
 std::ostream& operator<<(std::ostream& stream, const Duration& duration);
 std::string stringify(const Duration& duration);
 
 // Name is a class name: it cannot take parentheses.
 // NOLINTBEGIN(bugprone-macro-parentheses)
-#define PROCESSION_DURATION_UNIT(Name, Unit)                        \
+#define PROCESSION_DURATION_UNIT(Name, Unit, Suffix)                \
   class Name : public Duration {                                    \
    public:                                                          \
     template <typename Rep>                                         \
@@ -140,16 +167,17 @@ std::string stringify(const Duration& duration);
     explicit constexpr Name(Rep count) : Duration(count, Unit) {}   \
     constexpr Name(const Duration& d) : Duration(d) {} /* NOLINT */ \
     constexpr double value() const { return ns() / double(Unit); }  \
+    static std::string units() { return Suffix; }                   \
   }
 
-PROCESSION_DURATION_UNIT(Nanoseconds, NANOSECONDS);
-PROCESSION_DURATION_UNIT(Microseconds, MICROSECONDS);
-PROCESSION_DURATION_UNIT(Milliseconds, MILLISECONDS);
-PROCESSION_DURATION_UNIT(Seconds, SECONDS);
-PROCESSION_DURATION_UNIT(Minutes, MINUTES);
-PROCESSION_DURATION_UNIT(Hours, HOURS);
-PROCESSION_DURATION_UNIT(Days, DAYS);
-PROCESSION_DURATION_UNIT(Weeks, WEEKS);
+PROCESSION_DURATION_UNIT(Nanoseconds, NANOSECONDS, "ns");
+PROCESSION_DURATION_UNIT(Microseconds, MICROSECONDS, "us");
+PROCESSION_DURATION_UNIT(Milliseconds, MILLISECONDS, "ms");
+PROCESSION_DURATION_UNIT(Seconds, SECONDS, "secs");
+PROCESSION_DURATION_UNIT(Minutes, MINUTES, "mins");
+PROCESSION_DURATION_UNIT(Hours, HOURS, "hrs");
+PROCESSION_DURATION_UNIT(Days, DAYS, "days");
+PROCESSION_DURATION_UNIT(Weeks, WEEKS, "weeks");
 
 // NOLINTEND(bugprone-macro-parentheses)
 #undef PROCESSION_DURATION_UNIT

@@ -6,21 +6,34 @@
 // it. then/repair/recover/after compose futures; a discard request on a
 // composed future travels back to the promise that produces it.
 //
+//   Promise<int> promise;
+//   Future<std::string> text =
+//       promise.future().then([](int i) { return std::to_string(i); });
+//   promise.set(42);  // text is READY with "42"; stringify(text) == "Ready"
+//
 // A promise destroyed while pending leaves its future *abandoned*: still
 // PENDING, isAbandoned() true, onAbandoned callbacks run. A default-made
 // Future<T> is abandoned too.
 //
+// Also here, as in libprocess: select() of a std::set of futures,
+// undiscardable() of a future or of a callable, discard() of a container of
+// futures, and setPromises/failPromises/discardPromises.
+//
 // Ours (beyond libprocess): an exception thrown by a then/repair/recover
 // continuation fails the future it produces; an exception escaping any other
-// callback is logged and the remaining callbacks still run.
+// callback is logged and the remaining callbacks still run. get() of an
+// abandoned future aborts with a message instead of blocking forever.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <ostream>
+#include <set>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -55,6 +68,7 @@ class Failure {
 class ErrnoFailure : public Failure {
  public:
   ErrnoFailure();
+  explicit ErrnoFailure(int code) : ErrnoFailure(code, "") {}
   explicit ErrnoFailure(const std::string& message);
   ErrnoFailure(int code, const std::string& message);
 
@@ -80,6 +94,11 @@ template <typename T>
 struct IsFuture : std::false_type {};
 template <typename X>
 struct IsFuture<Future<X>> : std::true_type {};
+
+template <typename T>
+struct IsTry : std::false_type {};
+template <typename X, typename E>
+struct IsTry<Try<X, E>> : std::true_type {};
 
 // Calls f with `arg` if it takes it, otherwise with nothing.
 template <typename F, typename Arg>
@@ -110,6 +129,12 @@ struct FutureAccess {
   static void onCompletedOrAbandoned(const Future<T>& future, F&& f) {
     future.addCallback(kCompleted | kAbandoned, std::forward<F>(f));
   }
+  // Marks a pending future abandoned, as if its promise were gone, for a
+  // combinator that knows its result can never complete.
+  template <typename T>
+  static void abandon(const Future<T>& future) {
+    future.abandon(false);
+  }
 };
 
 // What `f(arg)` gives, as a Future<X>; an exception becomes a failure.
@@ -125,6 +150,11 @@ class Future {
  public:
   using value_type = T;
 
+  // A FAILED future.
+  static Future failed(const std::string& message) {
+    return Future(Failure(message));
+  }
+
   // An abandoned future: no promise will ever complete it.
   Future();
   Future(const T& value);  // NOLINT(google-explicit-constructor)
@@ -134,13 +164,18 @@ class Future {
            !std::is_same_v<std::decay_t<U>, T> &&
            !std::is_base_of_v<Failure, std::decay_t<U>> &&
            !detail::IsFuture<std::decay_t<U>>::value &&
-           !std::is_same_v<std::decay_t<U>, Try<T>>)
+           !detail::IsTry<std::decay_t<U>>::value)
       // The constraints keep copies and moves away from it.
       // NOLINTNEXTLINE(google-explicit-constructor,bugprone-forwarding-reference-overload)
       Future(U&& value)
       : Future(T(std::forward<U>(value))) {}
   Future(const Failure& failure);  // NOLINT(google-explicit-constructor)
-  Future(const Try<T>& t);         // NOLINT(google-explicit-constructor)
+  // READY with the value, or FAILED with the error's message.
+  template <typename E>
+  Future(const Try<T, E>& t);  // NOLINT(google-explicit-constructor)
+  // The future held (this future *is* it), or FAILED with the error.
+  template <typename E>
+  Future(const Try<Future<T>, E>& t);  // NOLINT(google-explicit-constructor)
   // Follows a future of a type that converts to T, as Future<http::OK> to
   // the Future<http::Response> a route returns; a discard request on this
   // one travels back to it.
@@ -329,7 +364,17 @@ class Promise {
   Promise(Promise&&) noexcept = default;
   Promise(const Promise&) = delete;
   Promise& operator=(const Promise&) = delete;
-  Promise& operator=(Promise&&) = delete;
+  // As libprocess: the promise given up (if still pending) abandons its
+  // future, as its destruction would.
+  Promise& operator=(Promise&& other) noexcept {
+    if (this != &other) {
+      if (future_.data_ != nullptr) {
+        future_.abandon(false);
+      }
+      future_ = std::move(other.future_);
+    }
+    return *this;
+  }
   // Abandons the future if it is still pending and follows no other future.
   ~Promise() {
     if (future_.data_ != nullptr) {
@@ -408,8 +453,14 @@ Future<T>::Future(const Failure& failure)
 }
 
 template <typename T>
-Future<T>::Future(const Try<T>& t)
+template <typename E>
+Future<T>::Future(const Try<T, E>& t)
     : Future(t.isSome() ? Future(t.get()) : Future(Failure(t.error()))) {}
+
+template <typename T>
+template <typename E>
+Future<T>::Future(const Try<Future<T>, E>& t)
+    : Future(t.isSome() ? t.get() : Future(Failure(t.error()))) {}
 
 template <typename T>
 const T& Future<T>::get() const& {
@@ -840,18 +891,167 @@ void completeWith(Promise<X>& promise, F&& f, Arg&& arg) {
 
 }  // namespace detail
 
+// Prints the state as libprocess does: "Pending", "Abandoned", "Ready",
+// "Failed: <message>" or "Discarded", with " (with discard)" after the state
+// once a discard was requested.
 template <typename T>
 std::ostream& operator<<(std::ostream& stream, const Future<T>& future) {
+  const char* suffix = future.hasDiscard() ? " (with discard)" : "";
   if (future.isReady()) {
-    return stream << "READY";
+    return stream << "Ready" << suffix;
   }
   if (future.isFailed()) {
-    return stream << "FAILED: " << future.failure();
+    return stream << "Failed" << suffix << ": " << future.failure();
   }
   if (future.isDiscarded()) {
-    return stream << "DISCARDED";
+    return stream << "Discarded" << suffix;
   }
-  return stream << (future.isAbandoned() ? "PENDING (abandoned)" : "PENDING");
+  return stream << (future.isAbandoned() ? "Abandoned" : "Pending") << suffix;
+}
+
+template <typename T>
+std::string stringify(const Future<T>& future) {
+  std::ostringstream out;
+  out << future;
+  return out.str();
+}
+
+// undiscardable(f) for a callable f returning a future: a callable that
+// returns undiscardable(f(args...)), so that in
+//
+//   future.then(undiscardable([] { return longOperation(); }));
+//
+// a discard of the chain's result does not reach longOperation()'s future.
+template <typename F>
+struct UndiscardableDecorator {
+  template <typename... Args>
+  requires std::is_invocable_v<F&, Args&&...>
+  auto operator()(Args&&... args) {
+    return call(f, std::forward<Args>(args)...);
+  }
+  template <typename... Args>
+  requires std::is_invocable_v<const F&, Args&&...>
+  auto operator()(Args&&... args) const {
+    return call(f, std::forward<Args>(args)...);
+  }
+
+  F f;
+
+ private:
+  template <typename G, typename... Args>
+  static auto call(G& g, Args&&... args) {
+    using Result = std::decay_t<std::invoke_result_t<G&, Args&&...>>;
+    static_assert(detail::IsFuture<Result>::value,
+                  "undiscardable(f) expects f to return a Future");
+    return undiscardable(std::invoke(g, std::forward<Args>(args)...));
+  }
+};
+
+template <typename F>
+requires(!detail::IsFuture<std::decay_t<F>>::value)
+    UndiscardableDecorator<std::decay_t<F>> undiscardable(F&& f) {
+  return UndiscardableDecorator<std::decay_t<F>>{std::forward<F>(f)};
+}
+
+// select(futures): READY with the first of `futures` to become READY.
+// Failed and discarded inputs are passed over, as in libprocess. A discard
+// request on the result discards the result at once and leaves the inputs
+// alone (the caller still holds them).
+//
+// Ours: an empty set gives a FAILED future, and so does a set none of whose
+// futures can become READY any more (all FAILED or DISCARDED, some perhaps
+// abandoned); libprocess leaves the result abandoned then. If every input is
+// abandoned the result is abandoned too.
+template <typename T>
+Future<Future<T>> select(const std::set<Future<T>>& futures) {
+  if (futures.empty()) {
+    return Failure("select() of an empty set of futures");
+  }
+  struct State {
+    explicit State(size_t count) : count(count), remaining(count) {}
+    const size_t count;
+    std::atomic<size_t> remaining;  // inputs that may still become READY
+    std::atomic<size_t> abandoned{0};
+    Promise<Future<T>> promise;
+  };
+  auto state = std::make_shared<State>(futures.size());
+  Future<Future<T>> result = state->promise.future();
+  result.onDiscard([weak = std::weak_ptr<State>(state)] {
+    if (auto state = weak.lock()) {
+      state->promise.discard();
+    }
+  });
+  for (const Future<T>& future : futures) {
+    detail::FutureAccess::onCompletedOrAbandoned(
+        future, [state](detail::FutureEvent event, const Future<T>& input) {
+          if (event == detail::kCompleted && input.isReady()) {
+            state->promise.set(input);
+            return;
+          }
+          if (event != detail::kCompleted) {
+            state->abandoned.fetch_add(1);
+          }
+          // When every input is abandoned, nothing is done here: the last
+          // callback to go frees the promise, which abandons the result.
+          if (state->remaining.fetch_sub(1) == 1 &&
+              state->abandoned.load() < state->count) {
+            state->promise.fail("select(): none of the " +
+                                std::to_string(state->count) +
+                                " futures became ready");
+          }
+        });
+  }
+  return result;
+}
+
+// Requests a discard of each future in `futures` (any container of them).
+template <typename Futures>
+void discard(const Futures& futures) {
+  for (const auto& future : futures) {
+    future.discard();
+  }
+}
+
+// Helpers for code that keeps promises in a std::set of owned pointers:
+// each completes every promise, deletes it and empties the set.
+template <typename T>
+void setPromises(std::set<Promise<T>*>* promises, const T& value) {
+  for (Promise<T>* promise : *promises) {
+    promise->set(value);
+    delete promise;
+  }
+  promises->clear();
+}
+
+template <typename T>
+void failPromises(std::set<Promise<T>*>* promises, const std::string& failure) {
+  for (Promise<T>* promise : *promises) {
+    promise->fail(failure);
+    delete promise;
+  }
+  promises->clear();
+}
+
+template <typename T>
+void discardPromises(std::set<Promise<T>*>* promises) {
+  for (Promise<T>* promise : *promises) {
+    promise->discard();
+    delete promise;
+  }
+  promises->clear();
+}
+
+// Discards and deletes the one promise of the set whose future is `future`.
+template <typename T>
+void discardPromises(std::set<Promise<T>*>* promises, const Future<T>& future) {
+  for (Promise<T>* promise : *promises) {
+    if (promise->future() == future) {
+      promise->discard();
+      promises->erase(promise);
+      delete promise;
+      return;
+    }
+  }
 }
 
 }  // namespace process

@@ -1,183 +1,389 @@
-// GoogleTest assertions on futures. Each waits in real time (15 seconds by
-// default, also while the Clock is paused) for the future to leave PENDING,
-// then checks its state:
+// GoogleTest assertions on futures, with the names and messages of
+// libprocess's <process/gtest.hpp>. Each waits, in real time, for the future
+// to leave PENDING, then checks its state; the wait is bounded by
+// process::TEST_AWAIT_TIMEOUT (15 seconds unless main changes it) or by the
+// duration given to a _FOR form.
 //
-//   AWAIT_READY(future);              AWAIT_ASSERT_READY_FOR(future,
-//   Seconds(1)); AWAIT_FAILED(future);             AWAIT_EXPECT_FAILED(future);
-//   AWAIT_DISCARDED(future);          AWAIT_ABANDONED(future);
-//   AWAIT_EXPECT_EQ(42, future);      AWAIT_ASSERT_EQ(expected, future);
-//   AWAIT_EXPECT_TRUE(future);        AWAIT_EXPECT_FAILURE_EQ("why", future);
-//   AWAIT(future);                    // any state but PENDING
+// clang-format off
+//   AWAIT_READY(future);                   // ASSERT: the test stops on failure
+//   AWAIT_EXPECT_READY(future);            // EXPECT: the test goes on
+//   AWAIT_READY_FOR(future, Seconds(1));
+//   AWAIT_FAILED(future);  AWAIT_DISCARDED(future);  AWAIT_ABANDONED(future);
+//   AWAIT_EQ(42, future);  AWAIT_EXPECT_EQ(42, future);  AWAIT_TRUE(future);
+//   AWAIT_EXPECT_FAILURE_EQ("why", future);  // ours: the failure's message
+//   AWAIT(future);                         // any state but PENDING
+//   AWAIT_EXPECT_RESPONSE_STATUS_EQ(http::OK().status, response);
+//   AWAIT_EXPECT_RESPONSE_BODY_EQ("hello", response);
+//   AWAIT_EXPECT_RESPONSE_HEADER_EQ("text/plain", "Content-Type", response);
+// clang-format on
 //
-// The plain forms (AWAIT_READY …) are ASSERTs: the test stops on failure.
+// Every macro has ASSERT_ and EXPECT_ forms and a _FOR(…, duration) form;
+// the bare names (AWAIT_READY, AWAIT_EQ …) are the ASSERT_ ones. The
+// predicates behind them (Await, AwaitAssertReady, AwaitAssertEq …) are
+// usable with ASSERT_PRED_FORMAT2/3 directly.
+//
+// The wait is in real time also while the Clock is paused, so
+// `Clock::pause(); …; Clock::advance(d); AWAIT_READY(f);` works.
+//
+// Ours: an abandoned future never completes, so the macros do not sit out
+// the timeout on it: they report at once ("Failed to wait 15secs for f: it is
+// ABANDONED"), where libprocess waits the whole timeout. The exit-status
+// macros (AWAIT_EXPECT_WEXITSTATUS_EQ …) are not provided: there is no
+// Subprocess.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include <process/check.hpp>
+#include <process/clock.hpp>
 #include <process/duration.hpp>
 #include <process/future.hpp>
+#include <process/gtest_constants.hpp>
+#include <process/http.hpp>
+#include <process/option.hpp>
 
-namespace process::testing {
+namespace process {
 
-inline constexpr Duration kDefaultAwaitTimeout = Seconds(15);
+// NOLINTBEGIN(readability-identifier-naming): libprocess's names.
+constexpr char READONLY_HTTP_AUTHENTICATION_REALM[] = "libprocess-readonly";
+constexpr char READWRITE_HTTP_AUTHENTICATION_REALM[] = "libprocess-readwrite";
+// NOLINTEND(readability-identifier-naming)
 
-// Waits for `future` and judges its state; `expected` is READY, FAILED,
-// DISCARDED, ABANDONED or ANY (anything but pending).
-template <typename T>
-::testing::AssertionResult awaitState(const char* expression,
-                                      const char* /*timeoutExpression*/,
-                                      const Future<T>& future,
-                                      const Duration& timeout,
-                                      const char* expected) {
-  const std::string want(expected);
-  if (want == "ABANDONED") {
-    // Abandonment happens while pending: wait for it, or for completion.
-    future.await(timeout);
-    if (future.isAbandoned() && future.isPending()) {
-      return ::testing::AssertionSuccess();
+// Resumes the clock after each test, even one stopped by a failed ASSERT
+// while the clock was paused. Register it once in main:
+//   ::testing::UnitTest::GetInstance()->listeners().Append(
+//       process::ClockTestEventListener::instance());
+class ClockTestEventListener : public ::testing::EmptyTestEventListener {
+ public:
+  static ClockTestEventListener* instance() {
+    // Owned by GoogleTest's listener list once appended: never freed here.
+    static auto* listener = new ClockTestEventListener();
+    return listener;
+  }
+
+  void OnTestEnd(const ::testing::TestInfo& /*info*/) override {
+    if (Clock::paused()) {
+      Clock::resume();
     }
-  } else if (!future.await(timeout)) {
-    return ::testing::AssertionFailure()
-           << expression << " is still pending after " << timeout
-           << (future.isAbandoned() ? " (abandoned)" : "");
   }
-  if (want == "ANY") {
-    return ::testing::AssertionSuccess();
+
+ private:
+  ClockTestEventListener() = default;
+};
+
+namespace detail {
+
+// Waits up to `duration` for `future` to leave PENDING. Nothing when it has;
+// otherwise the failure to report (a timeout, or abandonment).
+template <typename T>
+std::optional<::testing::AssertionResult> awaitOrFailure(
+    const char* expression, const Future<T>& future, const Duration& duration) {
+  if (future.await(duration)) {
+    return std::nullopt;
   }
-  std::optional<std::string> error = detail::checkState(future, expected);
-  if (!error) {
-    return ::testing::AssertionSuccess();
+  ::testing::AssertionResult failure = ::testing::AssertionFailure();
+  failure << "Failed to wait " << duration << " for " << expression;
+  if (future.isAbandoned()) {
+    failure << ": it is ABANDONED";
   }
-  return ::testing::AssertionFailure()
-         << expression << " should be " << want << " but " << *error;
+  return failure;
 }
 
-template <typename T, typename E>
-::testing::AssertionResult awaitEqual(const char* expectedExpression,
-                                      const char* actualExpression,
-                                      const char* /*timeoutExpression*/,
-                                      const E& expected,
-                                      const Future<T>& actual,
-                                      const Duration& timeout) {
+template <typename T>
+::testing::AssertionResult isReadyMessage(const char* expression,
+                                          const Future<T>& future) {
+  return ::testing::AssertionFailure()
+         << expression << " is ready ("
+         << ::testing::PrintToString(future.get()) << ")";
+}
+
+inline ::testing::AssertionResult failedMessage(const char* expression,
+                                                const std::string& failure) {
+  return ::testing::AssertionFailure()
+         << "(" << expression << ").failure(): " << failure;
+}
+
+inline ::testing::AssertionResult discardedMessage(const char* expression) {
+  return ::testing::AssertionFailure() << expression << " was discarded";
+}
+
+}  // namespace detail
+}  // namespace process
+
+// The predicates, in the global namespace as in libprocess. Each takes the
+// expressions' text first, then their values.
+
+// Passes once the future is no longer pending, in any state.
+template <typename T>
+::testing::AssertionResult Await(const char* expression,
+                                 const char* /*durationExpression*/,
+                                 const process::Future<T>& actual,
+                                 const process::Duration& duration) {
+  if (auto failure =
+          process::detail::awaitOrFailure(expression, actual, duration)) {
+    return *failure;
+  }
+  return ::testing::AssertionSuccess();
+}
+
+template <typename T>
+::testing::AssertionResult AwaitAssertReady(const char* expression,
+                                            const char* /*durationExpression*/,
+                                            const process::Future<T>& actual,
+                                            const process::Duration& duration) {
+  if (auto failure =
+          process::detail::awaitOrFailure(expression, actual, duration)) {
+    return *failure;
+  }
+  if (actual.isDiscarded()) {
+    return process::detail::discardedMessage(expression);
+  }
+  if (actual.isFailed()) {
+    return process::detail::failedMessage(expression, actual.failure());
+  }
+  return ::testing::AssertionSuccess();
+}
+
+template <typename T>
+::testing::AssertionResult AwaitAssertFailed(
+    const char* expression, const char* /*durationExpression*/,
+    const process::Future<T>& actual, const process::Duration& duration) {
+  if (auto failure =
+          process::detail::awaitOrFailure(expression, actual, duration)) {
+    return *failure;
+  }
+  if (actual.isDiscarded()) {
+    return process::detail::discardedMessage(expression);
+  }
+  if (actual.isReady()) {
+    return process::detail::isReadyMessage(expression, actual);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+template <typename T>
+::testing::AssertionResult AwaitAssertDiscarded(
+    const char* expression, const char* /*durationExpression*/,
+    const process::Future<T>& actual, const process::Duration& duration) {
+  if (auto failure =
+          process::detail::awaitOrFailure(expression, actual, duration)) {
+    return *failure;
+  }
+  if (actual.isFailed()) {
+    return process::detail::failedMessage(expression, actual.failure());
+  }
+  if (actual.isReady()) {
+    return process::detail::isReadyMessage(expression, actual);
+  }
+  return ::testing::AssertionSuccess();
+}
+
+// Passes once the future is abandoned (it stays PENDING).
+template <typename T>
+::testing::AssertionResult AwaitAssertAbandoned(
+    const char* expression, const char* /*durationExpression*/,
+    const process::Future<T>& actual, const process::Duration& duration) {
+  // Future::await returns on abandonment too.
+  if (!actual.await(duration) && !actual.isAbandoned()) {
+    return ::testing::AssertionFailure()
+           << "Failed to wait " << duration << " for " << expression;
+  }
+  if (actual.isDiscarded()) {
+    return process::detail::discardedMessage(expression);
+  }
+  if (actual.isReady()) {
+    return process::detail::isReadyMessage(expression, actual);
+  }
+  if (actual.isFailed()) {
+    return process::detail::failedMessage(expression, actual.failure());
+  }
+  return ::testing::AssertionSuccess();
+}
+
+template <typename T1, typename T2>
+::testing::AssertionResult AwaitAssertEq(const char* expectedExpression,
+                                         const char* actualExpression,
+                                         const char* durationExpression,
+                                         const T1& expected,
+                                         const process::Future<T2>& actual,
+                                         const process::Duration& duration) {
   ::testing::AssertionResult ready =
-      awaitState(actualExpression, "", actual, timeout, "READY");
+      AwaitAssertReady(actualExpression, durationExpression, actual, duration);
   if (!ready) {
     return ready;
   }
-  if (actual.get() == expected) {
+  if (expected == actual.get()) {
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure()
-         << "Value of: " << actualExpression
-         << "\n  Actual: " << ::testing::PrintToString(actual.get())
-         << "\nExpected: " << expectedExpression
-         << "\nWhich is: " << ::testing::PrintToString(expected);
+         << "Value of: (" << actualExpression << ").get()\n"
+         << "  Actual: " << ::testing::PrintToString(actual.get()) << "\n"
+         << "Expected: " << expectedExpression << "\n"
+         << "Which is: " << ::testing::PrintToString(expected);
 }
 
+// Ours: the future FAILED with exactly `expected` as its message.
 template <typename T>
-::testing::AssertionResult awaitFailure(const char* expectedExpression,
-                                        const char* actualExpression,
-                                        const char* /*timeoutExpression*/,
-                                        const std::string& expected,
-                                        const Future<T>& actual,
-                                        const Duration& timeout) {
+::testing::AssertionResult AwaitAssertFailureEq(
+    const char* expectedExpression, const char* actualExpression,
+    const char* durationExpression, const std::string& expected,
+    const process::Future<T>& actual, const process::Duration& duration) {
   ::testing::AssertionResult failed =
-      awaitState(actualExpression, "", actual, timeout, "FAILED");
+      AwaitAssertFailed(actualExpression, durationExpression, actual, duration);
   if (!failed) {
     return failed;
   }
-  if (actual.failure() == expected) {
+  if (expected == actual.failure()) {
     return ::testing::AssertionSuccess();
   }
   return ::testing::AssertionFailure()
-         << actualExpression << " failed with '" << actual.failure()
-         << "', expected '" << expected << "' (" << expectedExpression << ")";
+         << "Value of: (" << actualExpression << ").failure()\n"
+         << "  Actual: " << ::testing::PrintToString(actual.failure()) << "\n"
+         << "Expected: " << expectedExpression << "\n"
+         << "Which is: " << ::testing::PrintToString(expected);
 }
 
-}  // namespace process::testing
+inline ::testing::AssertionResult AwaitAssertResponseStatusEq(
+    const char* expectedExpression, const char* actualExpression,
+    const char* durationExpression, const std::string& expected,
+    const process::Future<process::http::Response>& actual,
+    const process::Duration& duration) {
+  ::testing::AssertionResult ready =
+      AwaitAssertReady(actualExpression, durationExpression, actual, duration);
+  if (!ready) {
+    return ready;
+  }
+  if (expected == actual->status) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "Value of: (" << actualExpression << ")->status\n"
+         << "  Actual: " << ::testing::PrintToString(actual->status) << "\n"
+         << "Expected: " << expectedExpression << "\n"
+         << "Which is: " << ::testing::PrintToString(expected) << "\n"
+         << "    Body: " << ::testing::PrintToString(actual->body);
+}
 
-#define PROCESSION_AWAIT_STATE_(assertion, future, timeout, state)      \
-  assertion(                                                            \
-      [&](const char* e, const char* t, const auto& f, const auto& d) { \
-        return ::process::testing::awaitState(e, t, f, d, #state);      \
-      },                                                                \
-      future, timeout)
+inline ::testing::AssertionResult AwaitAssertResponseBodyEq(
+    const char* expectedExpression, const char* actualExpression,
+    const char* durationExpression, const std::string& expected,
+    const process::Future<process::http::Response>& actual,
+    const process::Duration& duration) {
+  ::testing::AssertionResult ready =
+      AwaitAssertReady(actualExpression, durationExpression, actual, duration);
+  if (!ready) {
+    return ready;
+  }
+  if (expected == actual->body) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "Value of: (" << actualExpression << ")->body\n"
+         << "  Actual: " << ::testing::PrintToString(actual->body) << "\n"
+         << "Expected: " << expectedExpression << "\n"
+         << "Which is: " << ::testing::PrintToString(expected);
+}
 
-#define AWAIT_ASSERT_STATE_FOR(state, future, timeout) \
-  PROCESSION_AWAIT_STATE_(ASSERT_PRED_FORMAT2, future, timeout, state)
-#define AWAIT_EXPECT_STATE_FOR(state, future, timeout) \
-  PROCESSION_AWAIT_STATE_(EXPECT_PRED_FORMAT2, future, timeout, state)
+inline ::testing::AssertionResult AwaitAssertResponseHeaderEq(
+    const char* expectedExpression, const char* keyExpression,
+    const char* actualExpression, const char* durationExpression,
+    const std::string& expected, const std::string& key,
+    const process::Future<process::http::Response>& actual,
+    const process::Duration& duration) {
+  ::testing::AssertionResult ready =
+      AwaitAssertReady(actualExpression, durationExpression, actual, duration);
+  if (!ready) {
+    return ready;
+  }
+  const process::Option<std::string> value = actual->headers.get(key);
+  if (value.isNone()) {
+    return ::testing::AssertionFailure()
+           << "Response does not contain header '" << key << "'";
+  }
+  if (expected == value.get()) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "Value of: (" << actualExpression << ")->headers[" << keyExpression
+         << "]\n"
+         << "  Actual: " << ::testing::PrintToString(value.get()) << "\n"
+         << "Expected: " << expectedExpression << "\n"
+         << "Which is: " << ::testing::PrintToString(expected);
+}
 
-#define AWAIT_ASSERT_READY_FOR(future, timeout) \
-  AWAIT_ASSERT_STATE_FOR(READY, future, timeout)
-#define AWAIT_EXPECT_READY_FOR(future, timeout) \
-  AWAIT_EXPECT_STATE_FOR(READY, future, timeout)
-#define AWAIT_ASSERT_FAILED_FOR(future, timeout) \
-  AWAIT_ASSERT_STATE_FOR(FAILED, future, timeout)
-#define AWAIT_EXPECT_FAILED_FOR(future, timeout) \
-  AWAIT_EXPECT_STATE_FOR(FAILED, future, timeout)
-#define AWAIT_ASSERT_DISCARDED_FOR(future, timeout) \
-  AWAIT_ASSERT_STATE_FOR(DISCARDED, future, timeout)
-#define AWAIT_EXPECT_DISCARDED_FOR(future, timeout) \
-  AWAIT_EXPECT_STATE_FOR(DISCARDED, future, timeout)
-#define AWAIT_ASSERT_ABANDONED_FOR(future, timeout) \
-  AWAIT_ASSERT_STATE_FOR(ABANDONED, future, timeout)
-#define AWAIT_EXPECT_ABANDONED_FOR(future, timeout) \
-  AWAIT_EXPECT_STATE_FOR(ABANDONED, future, timeout)
-#define AWAIT_FOR(future, timeout) AWAIT_ASSERT_STATE_FOR(ANY, future, timeout)
+// clang-format off
+#define AWAIT_FOR(actual, duration) ASSERT_PRED_FORMAT2(Await, actual, duration)
+#define AWAIT(actual) AWAIT_FOR(actual, ::process::TEST_AWAIT_TIMEOUT)
 
-#define PROCESSION_AWAIT_TIMEOUT ::process::testing::kDefaultAwaitTimeout
+#define AWAIT_ASSERT_READY_FOR(actual, duration) ASSERT_PRED_FORMAT2(AwaitAssertReady, actual, duration)
+#define AWAIT_ASSERT_READY(actual) AWAIT_ASSERT_READY_FOR(actual, ::process::TEST_AWAIT_TIMEOUT)
+#define AWAIT_READY_FOR(actual, duration) AWAIT_ASSERT_READY_FOR(actual, duration)
+#define AWAIT_READY(actual) AWAIT_ASSERT_READY(actual)
+#define AWAIT_EXPECT_READY_FOR(actual, duration) EXPECT_PRED_FORMAT2(AwaitAssertReady, actual, duration)
+#define AWAIT_EXPECT_READY(actual) AWAIT_EXPECT_READY_FOR(actual, ::process::TEST_AWAIT_TIMEOUT)
 
-#define AWAIT_ASSERT_READY(future) \
-  AWAIT_ASSERT_READY_FOR(future, PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_EXPECT_READY(future) \
-  AWAIT_EXPECT_READY_FOR(future, PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_READY(future) AWAIT_ASSERT_READY(future)
-#define AWAIT_READY_FOR(future, timeout) AWAIT_ASSERT_READY_FOR(future, timeout)
+#define AWAIT_ASSERT_FAILED_FOR(actual, duration) ASSERT_PRED_FORMAT2(AwaitAssertFailed, actual, duration)
+#define AWAIT_ASSERT_FAILED(actual) AWAIT_ASSERT_FAILED_FOR(actual, ::process::TEST_AWAIT_TIMEOUT)
+#define AWAIT_FAILED_FOR(actual, duration) AWAIT_ASSERT_FAILED_FOR(actual, duration)
+#define AWAIT_FAILED(actual) AWAIT_ASSERT_FAILED(actual)
+#define AWAIT_EXPECT_FAILED_FOR(actual, duration) EXPECT_PRED_FORMAT2(AwaitAssertFailed, actual, duration)
+#define AWAIT_EXPECT_FAILED(actual) AWAIT_EXPECT_FAILED_FOR(actual, ::process::TEST_AWAIT_TIMEOUT)
 
-#define AWAIT_ASSERT_FAILED(future) \
-  AWAIT_ASSERT_FAILED_FOR(future, PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_EXPECT_FAILED(future) \
-  AWAIT_EXPECT_FAILED_FOR(future, PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_FAILED(future) AWAIT_ASSERT_FAILED(future)
+#define AWAIT_ASSERT_DISCARDED_FOR(actual, duration) ASSERT_PRED_FORMAT2(AwaitAssertDiscarded, actual, duration)
+#define AWAIT_ASSERT_DISCARDED(actual) AWAIT_ASSERT_DISCARDED_FOR(actual, ::process::TEST_AWAIT_TIMEOUT)
+#define AWAIT_DISCARDED_FOR(actual, duration) AWAIT_ASSERT_DISCARDED_FOR(actual, duration)
+#define AWAIT_DISCARDED(actual) AWAIT_ASSERT_DISCARDED(actual)
+#define AWAIT_EXPECT_DISCARDED_FOR(actual, duration) EXPECT_PRED_FORMAT2(AwaitAssertDiscarded, actual, duration)
+#define AWAIT_EXPECT_DISCARDED(actual) AWAIT_EXPECT_DISCARDED_FOR(actual, ::process::TEST_AWAIT_TIMEOUT)
 
-#define AWAIT_ASSERT_DISCARDED(future) \
-  AWAIT_ASSERT_DISCARDED_FOR(future, PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_EXPECT_DISCARDED(future) \
-  AWAIT_EXPECT_DISCARDED_FOR(future, PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_DISCARDED(future) AWAIT_ASSERT_DISCARDED(future)
+#define AWAIT_ASSERT_ABANDONED_FOR(actual, duration) ASSERT_PRED_FORMAT2(AwaitAssertAbandoned, actual, duration)
+#define AWAIT_ASSERT_ABANDONED(actual) AWAIT_ASSERT_ABANDONED_FOR(actual, ::process::TEST_AWAIT_TIMEOUT)
+#define AWAIT_ABANDONED_FOR(actual, duration) AWAIT_ASSERT_ABANDONED_FOR(actual, duration)
+#define AWAIT_ABANDONED(actual) AWAIT_ASSERT_ABANDONED(actual)
+#define AWAIT_EXPECT_ABANDONED_FOR(actual, duration) EXPECT_PRED_FORMAT2(AwaitAssertAbandoned, actual, duration)
+#define AWAIT_EXPECT_ABANDONED(actual) AWAIT_EXPECT_ABANDONED_FOR(actual, ::process::TEST_AWAIT_TIMEOUT)
 
-#define AWAIT_ASSERT_ABANDONED(future) \
-  AWAIT_ASSERT_ABANDONED_FOR(future, PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_EXPECT_ABANDONED(future) \
-  AWAIT_EXPECT_ABANDONED_FOR(future, PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_ABANDONED(future) AWAIT_ASSERT_ABANDONED(future)
-
-#define AWAIT(future) AWAIT_FOR(future, PROCESSION_AWAIT_TIMEOUT)
-
-#define AWAIT_ASSERT_EQ_FOR(expected, actual, timeout) \
-  ASSERT_PRED_FORMAT3(::process::testing::awaitEqual, expected, actual, timeout)
-#define AWAIT_EXPECT_EQ_FOR(expected, actual, timeout) \
-  EXPECT_PRED_FORMAT3(::process::testing::awaitEqual, expected, actual, timeout)
-#define AWAIT_ASSERT_EQ(expected, actual) \
-  AWAIT_ASSERT_EQ_FOR(expected, actual, PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_EXPECT_EQ(expected, actual) \
-  AWAIT_EXPECT_EQ_FOR(expected, actual, PROCESSION_AWAIT_TIMEOUT)
+#define AWAIT_ASSERT_EQ_FOR(expected, actual, duration) ASSERT_PRED_FORMAT3(AwaitAssertEq, expected, actual, duration)
+#define AWAIT_ASSERT_EQ(expected, actual) AWAIT_ASSERT_EQ_FOR(expected, actual, ::process::TEST_AWAIT_TIMEOUT)
+#define AWAIT_EQ_FOR(expected, actual, duration) AWAIT_ASSERT_EQ_FOR(expected, actual, duration)
 #define AWAIT_EQ(expected, actual) AWAIT_ASSERT_EQ(expected, actual)
+#define AWAIT_EXPECT_EQ_FOR(expected, actual, duration) EXPECT_PRED_FORMAT3(AwaitAssertEq, expected, actual, duration)
+#define AWAIT_EXPECT_EQ(expected, actual) AWAIT_EXPECT_EQ_FOR(expected, actual, ::process::TEST_AWAIT_TIMEOUT)
 
+#define AWAIT_ASSERT_TRUE_FOR(actual, duration) AWAIT_ASSERT_EQ_FOR(true, actual, duration)
 #define AWAIT_ASSERT_TRUE(actual) AWAIT_ASSERT_EQ(true, actual)
-#define AWAIT_EXPECT_TRUE(actual) AWAIT_EXPECT_EQ(true, actual)
+#define AWAIT_TRUE_FOR(actual, duration) AWAIT_ASSERT_TRUE_FOR(actual, duration)
 #define AWAIT_TRUE(actual) AWAIT_ASSERT_TRUE(actual)
-#define AWAIT_ASSERT_FALSE(actual) AWAIT_ASSERT_EQ(false, actual)
-#define AWAIT_EXPECT_FALSE(actual) AWAIT_EXPECT_EQ(false, actual)
-#define AWAIT_FALSE(actual) AWAIT_ASSERT_FALSE(actual)
+#define AWAIT_EXPECT_TRUE_FOR(actual, duration) AWAIT_EXPECT_EQ_FOR(true, actual, duration)
+#define AWAIT_EXPECT_TRUE(actual) AWAIT_EXPECT_EQ(true, actual)
 
-#define AWAIT_ASSERT_FAILURE_EQ(expected, actual)                         \
-  ASSERT_PRED_FORMAT3(::process::testing::awaitFailure, expected, actual, \
-                      PROCESSION_AWAIT_TIMEOUT)
-#define AWAIT_EXPECT_FAILURE_EQ(expected, actual)                         \
-  EXPECT_PRED_FORMAT3(::process::testing::awaitFailure, expected, actual, \
-                      PROCESSION_AWAIT_TIMEOUT)
+#define AWAIT_ASSERT_FALSE_FOR(actual, duration) AWAIT_ASSERT_EQ_FOR(false, actual, duration)
+#define AWAIT_ASSERT_FALSE(actual) AWAIT_ASSERT_EQ(false, actual)
+#define AWAIT_FALSE_FOR(actual, duration) AWAIT_ASSERT_FALSE_FOR(actual, duration)
+#define AWAIT_FALSE(actual) AWAIT_ASSERT_FALSE(actual)
+#define AWAIT_EXPECT_FALSE_FOR(actual, duration) AWAIT_EXPECT_EQ_FOR(false, actual, duration)
+#define AWAIT_EXPECT_FALSE(actual) AWAIT_EXPECT_EQ(false, actual)
+
+#define AWAIT_ASSERT_FAILURE_EQ_FOR(expected, actual, duration) ASSERT_PRED_FORMAT3(AwaitAssertFailureEq, expected, actual, duration)
+#define AWAIT_ASSERT_FAILURE_EQ(expected, actual) AWAIT_ASSERT_FAILURE_EQ_FOR(expected, actual, ::process::TEST_AWAIT_TIMEOUT)
+#define AWAIT_EXPECT_FAILURE_EQ_FOR(expected, actual, duration) EXPECT_PRED_FORMAT3(AwaitAssertFailureEq, expected, actual, duration)
+#define AWAIT_EXPECT_FAILURE_EQ(expected, actual) AWAIT_EXPECT_FAILURE_EQ_FOR(expected, actual, ::process::TEST_AWAIT_TIMEOUT)
+
+#define AWAIT_ASSERT_RESPONSE_STATUS_EQ_FOR(expected, actual, duration) ASSERT_PRED_FORMAT3(AwaitAssertResponseStatusEq, expected, actual, duration)
+#define AWAIT_ASSERT_RESPONSE_STATUS_EQ(expected, actual) AWAIT_ASSERT_RESPONSE_STATUS_EQ_FOR(expected, actual, ::process::TEST_AWAIT_TIMEOUT)
+#define AWAIT_EXPECT_RESPONSE_STATUS_EQ_FOR(expected, actual, duration) EXPECT_PRED_FORMAT3(AwaitAssertResponseStatusEq, expected, actual, duration)
+#define AWAIT_EXPECT_RESPONSE_STATUS_EQ(expected, actual) AWAIT_EXPECT_RESPONSE_STATUS_EQ_FOR(expected, actual, ::process::TEST_AWAIT_TIMEOUT)
+
+#define AWAIT_ASSERT_RESPONSE_BODY_EQ_FOR(expected, actual, duration) ASSERT_PRED_FORMAT3(AwaitAssertResponseBodyEq, expected, actual, duration)
+#define AWAIT_ASSERT_RESPONSE_BODY_EQ(expected, actual) AWAIT_ASSERT_RESPONSE_BODY_EQ_FOR(expected, actual, ::process::TEST_AWAIT_TIMEOUT)
+#define AWAIT_EXPECT_RESPONSE_BODY_EQ_FOR(expected, actual, duration) EXPECT_PRED_FORMAT3(AwaitAssertResponseBodyEq, expected, actual, duration)
+#define AWAIT_EXPECT_RESPONSE_BODY_EQ(expected, actual) AWAIT_EXPECT_RESPONSE_BODY_EQ_FOR(expected, actual, ::process::TEST_AWAIT_TIMEOUT)
+
+#define AWAIT_ASSERT_RESPONSE_HEADER_EQ_FOR(expected, key, actual, duration) ASSERT_PRED_FORMAT4(AwaitAssertResponseHeaderEq, expected, key, actual, duration)
+#define AWAIT_ASSERT_RESPONSE_HEADER_EQ(expected, key, actual) AWAIT_ASSERT_RESPONSE_HEADER_EQ_FOR(expected, key, actual, ::process::TEST_AWAIT_TIMEOUT)
+#define AWAIT_EXPECT_RESPONSE_HEADER_EQ_FOR(expected, key, actual, duration) EXPECT_PRED_FORMAT4(AwaitAssertResponseHeaderEq, expected, key, actual, duration)
+#define AWAIT_EXPECT_RESPONSE_HEADER_EQ(expected, key, actual) AWAIT_EXPECT_RESPONSE_HEADER_EQ_FOR(expected, key, actual, ::process::TEST_AWAIT_TIMEOUT)
+// clang-format on

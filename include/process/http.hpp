@@ -1,26 +1,118 @@
 // The vocabulary of HTTP, as libprocess code speaks it: URL, Headers,
-// Request and Response (with OK, NotFound, … for each common status), the
-// status table, percent-encoding and query strings, and the path check that
-// keeps a request inside the tree it names. Nothing here touches a socket:
-// the server and client build on these types.
+// Request and Response (with OK, NotFound, … for each common status, and
+// OK(json) for JSON answers), the status table, percent-encoding and query
+// strings, and the path check that keeps a request inside the tree it
+// names. As in libprocess, this header also gives the client (get, post,
+// requestDelete, request, connect, Connection: see http_client.hpp).
+//
+//   route("/state", None(), [](const http::Request& request) {
+//     if (!request.url.query.contains("full")) {
+//       return http::Response(http::BadRequest("'full' is required"));
+//     }
+//     return http::Response(http::OK(nlohmann::json{{"full", true}},
+//                                    request.url.query.get("jsonp")));
+//   });
+//
+// The maps (URL::query, Headers) are std::maps with stout hashmap's
+// vocabulary besides: get(key) gives an Option, contains(key), put(key,
+// value), keys(), values(). Ours: they iterate in key order (libprocess's
+// hashmap in no order).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <ostream>
 #include <set>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <process/address.hpp>
+#include <process/clock.hpp>
 #include <process/option.hpp>
 #include <process/pipe.hpp>
+#include <process/time.hpp>
 #include <process/try.hpp>
 
 namespace process::http {
+
+// How a connection is made. Only HTTP is supported (no TLS, and HTTP_UNIX
+// is refused with a failed future), but code that names the scheme compiles.
+enum class Scheme {
+  HTTP,
+  HTTP_UNIX,
+};
+
+// A std::map from strings to strings with stout hashmap's vocabulary.
+template <typename Compare = std::less<std::string>>
+class StringMap : public std::map<std::string, std::string, Compare> {
+  using Base = std::map<std::string, std::string, Compare>;
+
+ public:
+  using Base::Base;
+  StringMap() = default;
+  // A plain std::map converts, as it does to libprocess's hashmap.
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  StringMap(const std::map<std::string, std::string>& map)
+      : Base(map.begin(), map.end()) {}
+
+  Option<std::string> get(const std::string& key) const {
+    const auto it = this->find(key);
+    if (it == this->end()) {
+      return None();
+    }
+    return it->second;
+  }
+
+  bool contains(const std::string& key) const {
+    return this->find(key) != this->end();
+  }
+
+  // stout's name.
+  // NOLINTNEXTLINE(readability-identifier-naming)
+  bool contains_value(const std::string& value) const {
+    for (const auto& entry : *this) {
+      if (entry.second == value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // Sets the value, replacing any there was.
+  void put(const std::string& key, std::string value) {
+    this->insert_or_assign(key, std::move(value));
+  }
+
+  std::set<std::string, Compare> keys() const {
+    std::set<std::string, Compare> result;
+    for (const auto& entry : *this) {
+      result.insert(result.end(), entry.first);
+    }
+    return result;
+  }
+
+  std::vector<std::string> values() const {
+    std::vector<std::string> result;
+    result.reserve(this->size());
+    for (const auto& entry : *this) {
+      result.push_back(entry.second);
+    }
+    return result;
+  }
+};
+
+// Decoded query parameters (URL::query), path parameters (path::parse).
+using Query = StringMap<>;
+
+// Whether the code is a status this library knows by name (Status below).
+bool isValidStatus(uint16_t code);
 
 // Percent-decoding: "%2F" becomes "/". A '%' not followed by two hex digits
 // is an error. '+' stays '+': it means a space only in a query string, which
@@ -37,6 +129,8 @@ namespace query {
 // with '+' as a space; a key without '=' has the empty value; empty pieces
 // ("a=1&&b=2") are skipped; a repeated key keeps its last value. Only '&'
 // separates: ';' is data, as in today's browsers.
+// (Ours: the result is a std::map; assign it to a Query, or to a URL's
+// query, for get() and contains().)
 Try<std::map<std::string, std::string>> decode(const std::string& query);
 
 // The inverse: "key=value" pairs joined by '&', in key order, each side
@@ -44,6 +138,19 @@ Try<std::map<std::string, std::string>> decode(const std::string& query);
 std::string encode(const std::map<std::string, std::string>& query);
 
 }  // namespace query
+
+namespace path {
+
+// Matches `path` against `pattern`, both '/'-separated, and gives the
+// pattern's "{name}" segments their values from the path:
+// parse("/books/{isbn}/chapters/{chapter}", "/books/0304/chapters/2") is
+// {books: "books", isbn: "0304", chapters: "chapters", chapter: "2"} (a
+// literal segment maps to itself, as in libprocess). Empty segments are
+// ignored; a path shorter than the pattern matches its prefix. An error if
+// a literal segment differs or the path is longer than the pattern.
+Try<Query> parse(const std::string& pattern, const std::string& path);
+
+}  // namespace path
 
 // A request path (percent-encoded, as it comes on the request line) turned
 // into the decoded path it names: "." and empty segments dropped, a trailing
@@ -141,23 +248,32 @@ struct CaseInsensitiveLess {
 
 // One value per name: a header sent several times is one value joined with
 // ", ", which RFC 9110 makes equivalent. Iterates in name order.
-class Headers : public std::map<std::string, std::string, CaseInsensitiveLess> {
+class Headers : public StringMap<CaseInsensitiveLess> {
  public:
-  using std::map<std::string, std::string, CaseInsensitiveLess>::map;
+  using StringMap<CaseInsensitiveLess>::StringMap;
+  Headers() = default;
 
-  Option<std::string> get(const std::string& name) const;
-  bool contains(const std::string& name) const { return find(name) != end(); }
+  // These headers with `that`'s added; on a name in both, this one's value
+  // stays (as libprocess's).
+  Headers operator+(const Headers& that) const {
+    Headers result = *this;
+    result.insert(that.begin(), that.end());
+    return result;
+  }
 };
 
 struct URL {
   URL() = default;
-  // `host` is kept as a domain even when it is a dotted quad; parse() tells
-  // the two apart.
-  URL(std::string scheme, std::string host, uint16_t port,
-      std::string path = "/", std::map<std::string, std::string> query = {},
+  // A URL without a port (the scheme's default is used when connecting).
+  URL(std::string scheme, std::string domain, std::string path,
+      Query query = {}, Option<std::string> fragment = None());
+  // `domain` is kept as a domain even when it is a dotted quad; parse()
+  // tells the two apart.
+  URL(std::string scheme, std::string domain, uint16_t port = 80,
+      std::string path = "/", Query query = {},
       Option<std::string> fragment = None());
-  URL(std::string scheme, const net::IP& ip, uint16_t port,
-      std::string path = "/", std::map<std::string, std::string> query = {},
+  URL(std::string scheme, const net::IP& ip, uint16_t port = 80,
+      std::string path = "/", Query query = {},
       Option<std::string> fragment = None());
 
   // "http://host:port/path?x=1#f". The host is an IPv4 address (ip) or a
@@ -165,23 +281,28 @@ struct URL {
   // http gets 80 and https 443. Path, query and fragment are decoded.
   static Try<URL> parse(const std::string& text);
 
+  // Whether it has a scheme (RFC 3986 section 4.3). A request a server
+  // received has none: its URL is the request line's path and query.
+  bool isAbsolute() const { return scheme.isSome(); }
+
   // What a request line carries: the encoded path and query, "/a%20b?x=1".
   std::string target() const;
 
   friend bool operator==(const URL& left, const URL& right) = default;
 
-  std::string scheme = "http";
+  Option<std::string> scheme;  // lower case, "http"
   Option<std::string> domain;
   Option<net::IP> ip;
   Option<uint16_t> port;
-  std::string path = "/";                    // decoded
-  std::map<std::string, std::string> query;  // decoded
-  Option<std::string> fragment;              // decoded
+  std::string path = "/";        // decoded
+  Query query;                   // decoded
+  Option<std::string> fragment;  // decoded
 };
 
 // scheme://host[:port]/path[?query][#fragment], percent-encoded so that
 // URL::parse gives the same URL back. The domain is printed rather than the
-// ip when both are set.
+// ip when both are set; a URL without a scheme prints as //host/path…, or
+// as just /path… without a host either.
 std::ostream& operator<<(std::ostream& stream, const URL& url);
 std::string stringify(const URL& url);
 
@@ -197,6 +318,19 @@ struct Request {
   Option<Pipe::Reader> reader;
   bool keepAlive = true;
   Option<Address> client;  // the peer, for a request a server received
+  Time received = Clock::now();
+
+  // Whether the Accept-Encoding header accepts `encoding` (by name or by
+  // "*"), with a q-value that is not zero. False without the header, as in
+  // libprocess: a server should then send the identity encoding.
+  bool acceptsEncoding(const std::string& encoding) const;
+
+  // Whether the Accept header (or the header `name`, which has Accept's
+  // form) accepts `mediaType` ("type/subtype") as itself, as "type/*" or as
+  // "*/*", with a q-value that is not zero. True without the header.
+  bool acceptsMediaType(const std::string& mediaType) const;
+  bool acceptsMediaType(const std::string& name,
+                        const std::string& mediaType) const;
 };
 
 inline constexpr char kTextPlain[] = "text/plain; charset=utf-8";
@@ -233,11 +367,31 @@ struct Response {
 
 struct OK : Response {
   OK() : Response(Status::OK) {}
+  explicit OK(const char* body) : Response(std::string(body), Status::OK) {}
   explicit OK(std::string body) : Response(std::move(body), Status::OK) {}
-  OK(std::string body, const std::string& contentType)
-      : Response(std::move(body), Status::OK, contentType) {}
+  // A template only so that it can refuse a json first argument (a json
+  // converts to a std::string): OK(json, "cb") is the JSONP answer below.
+  template <typename Body>
+  requires(std::is_constructible_v<std::string, Body> &&
+           !std::is_same_v<std::remove_cvref_t<Body>, nlohmann::json>)
+      OK(Body&& body, const std::string& contentType)
+      : Response(std::string(std::forward<Body>(body)), Status::OK,
+                 contentType) {}
   explicit OK(Pipe::Reader reader, const std::string& contentType = "")
       : Response(std::move(reader), Status::OK, contentType) {}
+
+  // JSON, as libprocess's OK(JSON::Value): the body is the compact text
+  // ({"a":1}) with Content-Type application/json; with a `jsonp` callback
+  // it is callback({"a":1}) with Content-Type text/javascript. Build the
+  // value with <nlohmann/json.hpp>.
+  //
+  // Ours: a string that is not valid UTF-8 is written with U+FFFD in place
+  // of the bad bytes rather than throwing. A callback that is not a
+  // JavaScript name or dotted path ("cb", "app.on_data") would let whoever
+  // wrote the request put script in the answer; instead of that, the
+  // response is 400 Bad Request, saying why (libprocess sends it as given).
+  OK(const nlohmann::json& value,  // NOLINT(google-explicit-constructor)
+     const Option<std::string>& jsonp = None());
 };
 
 struct Accepted : Response {
@@ -364,3 +518,7 @@ struct ServiceUnavailable : Response {
 };
 
 }  // namespace process::http
+
+// libprocess declares the client in http.hpp; ours keeps it in its own
+// header, which includes this one (either may be included first).
+#include <process/http_client.hpp>  // IWYU pragma: export

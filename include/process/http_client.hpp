@@ -24,6 +24,8 @@
 // a callback attached to them must not block (wait for another request's
 // future with .then, not with .get()).
 //
+// Everything here is also declared by <process/http.hpp>, as in libprocess.
+//
 // Only http is supported (no https); a host name is resolved (IPv4) when
 // the request is made. Requests are HTTP/1.1 with a Host header; a body is
 // sent with Content-Length (also an empty one for POST and PUT), a
@@ -97,9 +99,31 @@ class Connection {
   std::shared_ptr<Data> data_;
 };
 
-// Opens a connection, within Context::Limits::connectTimeout.
+// Opens a connection, within Context::Limits::connectTimeout. Only
+// Scheme::HTTP is supported (another scheme gives a failed future), and
+// `peerHostname` (for TLS's server name in libprocess) is not used.
 Future<Connection> connect(const Address& address);
+Future<Connection> connect(const Address& address, Scheme scheme);
+Future<Connection> connect(const Address& address, Scheme scheme,
+                           const Option<std::string>& peerHostname);
 Future<Connection> connect(const URL& url);
+
+// The request that get/post/requestDelete would send: `method` to
+// /<upid.id>[/path] at upid's address, or to `url`, with Connection: close
+// (keepAlive false), the headers, and the body with its Content-Type.
+// enableSSL asks for https, which the client then refuses. Ours: an
+// invalid combination (a content type without a body) is not checked here
+// but by post().
+Request createRequest(const UPID& upid, const std::string& method,
+                      bool enableSSL = false,
+                      const Option<std::string>& path = None(),
+                      const Option<Headers>& headers = None(),
+                      const Option<std::string>& body = None(),
+                      const Option<std::string>& contentType = None());
+Request createRequest(const URL& url, const std::string& method,
+                      const Option<Headers>& headers = None(),
+                      const Option<std::string>& body = None(),
+                      const Option<std::string>& contentType = None());
 
 // One request on a connection of its own (see above). `request.keepAlive`
 // is sent as given.
@@ -126,13 +150,36 @@ Future<Response> post(const UPID& upid,
                       const Option<std::string>& path = None(),
                       const Option<Headers>& headers = None(),
                       const Option<std::string>& body = None(),
-                      const Option<std::string>& contentType = None());
+                      const Option<std::string>& contentType = None(),
+                      const Option<std::string>& scheme = None());
 
 // DELETE with Connection: close.
 Future<Response> requestDelete(const URL& url,
                                const Option<Headers>& headers = None());
 Future<Response> requestDelete(const UPID& upid,
                                const Option<std::string>& path = None(),
-                               const Option<Headers>& headers = None());
+                               const Option<Headers>& headers = None(),
+                               const Option<std::string>& scheme = None());
+
+// The same requests with a streamed response: its body comes through
+// Response::reader as it arrives (type PIPE).
+namespace streaming {
+
+Future<Response> get(const URL& url, const Option<Headers>& headers = None());
+Future<Response> get(const UPID& upid, const Option<std::string>& path = None(),
+                     const Option<std::string>& query = None(),
+                     const Option<Headers>& headers = None(),
+                     const Option<std::string>& scheme = None());
+Future<Response> post(const URL& url, const Option<Headers>& headers = None(),
+                      const Option<std::string>& body = None(),
+                      const Option<std::string>& contentType = None());
+Future<Response> post(const UPID& upid,
+                      const Option<std::string>& path = None(),
+                      const Option<Headers>& headers = None(),
+                      const Option<std::string>& body = None(),
+                      const Option<std::string>& contentType = None(),
+                      const Option<std::string>& scheme = None());
+
+}  // namespace streaming
 
 }  // namespace process::http

@@ -16,6 +16,9 @@ namespace process {
 namespace lambda {
 
 using std::bind;
+using std::cref;
+using std::function;
+using std::ref;
 using std::placeholders::_1;
 using std::placeholders::_2;
 using std::placeholders::_3;

@@ -1,8 +1,20 @@
 // Owned<T>: a pointer to an object that the holder owns. As in libprocess it
 // is copyable (copies share the object); it is a std::shared_ptr with the
 // names libprocess code uses: share() and release().
+//
+// clang-format off
+//   Owned<Master> master(new Master());
+//   spawn(master.get());
+//   Owned<Master> same = master;            // shares the Master
+//   std::shared_ptr<Master> shared = master.share();  // master is now empty
+// clang-format on
+//
+// Ours: share() gives a std::shared_ptr (libprocess has its own Shared<T>);
+// release() of an object other copies still share aborts instead of
+// leaving them dangling; `*` and `->` on an empty Owned abort with a message.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <utility>
 
@@ -15,9 +27,23 @@ class Owned : public std::shared_ptr<T> {
  public:
   Owned() = default;
   explicit Owned(T* object) : std::shared_ptr<T>(object, ReleasableDelete{}) {}
+  Owned(std::nullptr_t) {}  // NOLINT(google-explicit-constructor)
   template <typename U>
   Owned(const Owned<U>& other)  // NOLINT(google-explicit-constructor)
       : std::shared_ptr<T>(other) {}
+
+  T& operator*() const {
+    CHECK(this->get() != nullptr) << "Owned: dereference of an empty Owned";
+    return *this->get();
+  }
+  T* operator->() const {
+    CHECK(this->get() != nullptr) << "Owned: dereference of an empty Owned";
+    return this->get();
+  }
+
+  void reset() { std::shared_ptr<T>::reset(); }
+  // Takes `object` as the constructor does, so that release() still works.
+  void reset(T* object) { *this = Owned(object); }
 
   // The object, now shared: the caller holds a std::shared_ptr to it and this
   // Owned is empty.

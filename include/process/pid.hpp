@@ -23,21 +23,35 @@ struct UPID {
   UPID(std::string id, Address address) : id(std::move(id)), address(address) {}
   UPID(std::string id, net::IP ip, uint16_t port)
       : id(std::move(id)), address(ip, port) {}
-  // Parses "id@ip:port"; an invalid text gives an empty UPID (as libprocess
-  // does). Use UPID::parse for the reason.
-  explicit UPID(const std::string& text);
-  explicit UPID(const char* text) : UPID(std::string(text)) {}
+  // Parses "id@ip:port", implicitly as in libprocess (`UPID pid = text;`).
+  // An invalid text gives an empty UPID, as libprocess does; sends and links
+  // to it are logged and dropped. Use UPID::parse for the reason.
+  UPID(const std::string& text);  // NOLINT(google-explicit-constructor)
+  UPID(const char* text)          // NOLINT(google-explicit-constructor)
+      : UPID(std::string(text)) {}
   UPID(const ProcessBase& process);  // NOLINT(google-explicit-constructor)
 
   static Try<UPID> parse(const std::string& text);
 
-  // True when it names something: a non-empty id.
-  explicit operator bool() const { return !id.empty(); }
+  // The text "id@ip:port", as libprocess converts: `std::string s = pid;`.
+  operator std::string() const;  // NOLINT(google-explicit-constructor)
+
+  // True when it can be addressed: an id, an ip and a port (libprocess's
+  // test; implicit there too, so `bool linked = pid;` compiles).
+  operator bool() const {  // NOLINT(google-explicit-constructor)
+    return !id.empty() && !address.ip.isAny() && address.port != 0;
+  }
+  // libprocess's: true only when id, ip and port are all empty, so `!pid` is
+  // not `!bool(pid)` for a half-filled UPID. Kept for code that relies on it.
+  bool operator!() const {
+    return id.empty() && address.ip.isAny() && address.port == 0;
+  }
 
   // Equality is by name: id and address.
   friend bool operator==(const UPID& a, const UPID& b) {
     return a.id == b.id && a.address == b.address;
   }
+  friend bool operator!=(const UPID& a, const UPID& b) { return !(a == b); }
   friend bool operator<(const UPID& a, const UPID& b) {
     if (a.address != b.address) {
       return a.address < b.address;
@@ -53,14 +67,18 @@ struct UPID {
 };
 
 std::ostream& operator<<(std::ostream& stream, const UPID& pid);
+// Reads "id@ip:port"; an invalid text sets the stream's failbit.
+std::istream& operator>>(std::istream& stream, UPID& pid);
 std::string stringify(const UPID& pid);
 
-template <typename T>
+template <typename T = ProcessBase>
 struct PID : UPID {
   PID() = default;
   explicit PID(const UPID& pid) : UPID(pid) {}
-  PID(const T* process) : UPID(*process) {}  // NOLINT
-  PID(const T& process) : UPID(process) {}   // NOLINT
+  PID(const T* process)  // NOLINT(google-explicit-constructor)
+      : UPID(static_cast<const ProcessBase&>(*process)) {}
+  PID(const T& process)  // NOLINT(google-explicit-constructor)
+      : UPID(static_cast<const ProcessBase&>(process)) {}
 
   template <typename Base>
   requires std::is_base_of_v<Base, T>
@@ -78,3 +96,7 @@ struct std::hash<process::UPID> {
            (std::hash<process::Address>()(pid.address) << 1);
   }
 };
+
+// A PID<T> hashes as the UPID it is, so it can key unordered maps too.
+template <typename T>
+struct std::hash<process::PID<T>> : std::hash<process::UPID> {};

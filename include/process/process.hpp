@@ -27,8 +27,11 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <typeinfo>
 #include <utility>
 #include <vector>
+
+#include <glog/logging.h>
 
 #include <process/coroutine.hpp>
 #include <process/detail/mailbox.hpp>
@@ -45,6 +48,28 @@ namespace detail {
 class ContextImpl;
 class Runtime;
 struct ProcessExtras;
+}  // namespace detail
+
+class ProcessBase;
+
+namespace detail {
+// The process as its own type T. ProcessBase is a virtual base of every
+// Process<T>, which a static_cast cannot cross; dynamic_cast can (as in
+// libprocess), and it also finds T through multiple inheritance.
+template <typename T>
+T* downcast(ProcessBase* process) {
+  if constexpr (requires { static_cast<T*>(process); }) {
+    return static_cast<T*>(process);
+  } else {
+    return dynamic_cast<T*>(process);
+  }
+}
+template <typename T>
+T& downcast(ProcessBase& process) {
+  T* typed = downcast<T>(&process);
+  CHECK(typed != nullptr) << "process is not a " << typeid(T).name();
+  return *typed;
+}
 }  // namespace detail
 
 class ProcessBase {
@@ -74,6 +99,14 @@ class ProcessBase {
   // unreachable).
   virtual void exited(const UPID& pid) { (void)pid; }
 
+  // Names the process `id` (when not empty); for Process<T>(id), whose
+  // ProcessBase(id) the most-derived class overrides. Before spawn only.
+  void setId(const std::string& id) {
+    if (!id.empty()) {
+      pid_.id = id;
+    }
+  }
+
   // exited(to) will run once `to` terminates, at once if it already has.
   UPID link(const UPID& to);
 
@@ -84,7 +117,7 @@ class ProcessBase {
   template <typename T>
   void install(const std::string& name,
                void (T::*method)(const UPID&, const std::string&)) {
-    T* self = static_cast<T*>(this);
+    T* self = detail::downcast<T>(this);
     install(name, [self, method](const UPID& from, const std::string& body) {
       (self->*method)(from, body);
     });
@@ -100,7 +133,7 @@ class ProcessBase {
   template <typename T>
   void route(const std::string& name, const Option<std::string>& help,
              Future<http::Response> (T::*method)(const http::Request&)) {
-    T* self = static_cast<T*>(this);
+    T* self = detail::downcast<T>(this);
     route(name, help, [self, method](const http::Request& request) {
       return (self->*method)(request);
     });
@@ -136,15 +169,31 @@ class ProcessBase {
   std::unique_ptr<detail::ProcessExtras> extras_;
 };
 
+// Process<T> derives virtually from ProcessBase, as in libprocess, so the
+// most-derived class names its process the way Mesos does:
+//
+//   class Master : public Process<Master> {
+//    public:
+//     Master() : ProcessBase(ID::generate("master")) {}
+//   };
+//
+// A virtual base is constructed by the most-derived class, which would
+// silently drop the id given to Process<T>(id); that constructor therefore
+// sets the id itself, so both forms name the process.
 template <typename T>
-class Process : public ProcessBase {
+class Process : public virtual ProcessBase {
  public:
-  explicit Process(const std::string& id = "") : ProcessBase(id) {}
+  Process() = default;
+  explicit Process(const std::string& id) : ProcessBase(id) { setId(id); }
 
   PID<T> self() const { return PID<T>(static_cast<const T*>(this)); }
 
  protected:
   using ProcessBase::install;
+
+  // libprocess's names for the process's own type.
+  using Self = T;
+  using This = T;
 };
 
 // Spawns `process` on the default context: it gets its UPID and runs
@@ -196,5 +245,37 @@ void post(const UPID& from, const UPID& to, const std::string& name,
 
 // The process whose event this thread is running, or null.
 ProcessBase* currentProcess();
+
+// libprocess's name for a node's address (process::address() returns one).
+namespace network::inet {
+using Address = ::process::Address;
+}  // namespace network::inet
+
+// Makes the default context (from the LIBPROCESS_* variables) if it is not
+// made yet; true the first time (again after finalize()), false after.
+// Idempotent and thread-safe; the free functions call it implicitly.
+// `delegate` names the process whose routes absolutePath() prefixes; the
+// authentication realms are accepted and ignored (ours: the node installs
+// no libprocess-level endpoints of its own that they would guard).
+bool initialize(
+    const Option<std::string>& delegate = None(),
+    const Option<std::string>& readwriteAuthenticationRealm = None(),
+    const Option<std::string>& readonlyAuthenticationRealm = None());
+
+// Terminates every process of the default context and waits for them. Ours:
+// the context itself (its address, workers and connections) stays, so
+// UPIDs made since go on naming this node, and a later initialize() or
+// spawn() starts afresh on it. Not from a process of the default context
+// (it is left running). `finalize_wsa` has no effect outside Windows.
+void finalize(bool finalize_wsa = false);
+
+// `path` under the delegate given to initialize(): "/<delegate><path>".
+std::string absolutePath(const std::string& path);
+
+// The default context's (advertised) address: address().ip, .port.
+network::inet::Address address();
+
+// The default context's worker threads.
+long workers();
 
 }  // namespace process

@@ -71,7 +71,7 @@ class Timers {
   }
 
   // Moves a paused clock to `target` (never back) and fires what is due.
-  void moveTo(int64_t target, const char* caller) {
+  void moveTo(int64_t target, const char* caller, bool backwards = false) {
     {
       std::lock_guard<std::mutex> guard(mutex_);
       if (!paused_.load(std::memory_order_relaxed)) {
@@ -79,7 +79,7 @@ class Timers {
                      << "() ignored: the clock is not paused";
         return;
       }
-      if (target > pausedAt_.load(std::memory_order_relaxed)) {
+      if (backwards || target > pausedAt_.load(std::memory_order_relaxed)) {
         pausedAt_.store(target, std::memory_order_release);
       }
     }
@@ -226,8 +226,22 @@ void Clock::advance(const Duration& duration) {
   Timers::instance().advance(duration.ns());
 }
 
-void Clock::update(const Time& time) {
-  Timers::instance().moveTo(time.duration().ns(), "update");
+void Clock::advance(ProcessBase* /*process*/, const Duration& duration) {
+  advance(duration);
+}
+
+void Clock::update(const Time& time, Update update) {
+  Timers::instance().moveTo(time.duration().ns(), "update", update == FORCE);
+}
+
+void Clock::update(ProcessBase* /*process*/, const Time& time, Update update) {
+  Clock::update(time, update);
+}
+
+void Clock::order(ProcessBase* /*from*/, ProcessBase* /*to*/) {}
+
+Time Clock::now(ProcessBase* /*process*/) {
+  return now();
 }
 
 Timer Clock::timer(const Duration& duration,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <iomanip>
+#include <iterator>
 #include <limits>
 #include <sstream>
 #include <utility>
@@ -16,12 +17,12 @@ struct Unit {
   int64_t nanoseconds;
 };
 
-// Largest first, so printing picks the largest unit that fits.
+// Smallest first: printing looks one unit down from the largest that fits.
 constexpr Unit kUnits[] = {
-    {"weeks", Duration::WEEKS},     {"days", Duration::DAYS},
-    {"hrs", Duration::HOURS},       {"mins", Duration::MINUTES},
-    {"secs", Duration::SECONDS},    {"ms", Duration::MILLISECONDS},
-    {"us", Duration::MICROSECONDS}, {"ns", Duration::NANOSECONDS},
+    {"ns", Duration::NANOSECONDS},  {"us", Duration::MICROSECONDS},
+    {"ms", Duration::MILLISECONDS}, {"secs", Duration::SECONDS},
+    {"mins", Duration::MINUTES},    {"hrs", Duration::HOURS},
+    {"days", Duration::DAYS},       {"weeks", Duration::WEEKS},
 };
 
 // Rounds to the nearest nanosecond: decimal text rarely has an exact binary
@@ -43,10 +44,20 @@ Try<Duration> roundedNanoseconds(long double nanoseconds,
 }  // namespace
 
 Try<Duration> Duration::create(double seconds) {
-  std::ostringstream text;
-  text << seconds << "secs";
-  return roundedNanoseconds(static_cast<long double>(seconds) * SECONDS,
-                            text.str());
+  // The product is truncated, as stout does, so that create(x) and stout's
+  // agree to the nanosecond (create(3.14159265358979) is 3.141592653secs).
+  // The bounds are exclusive of 2^63, which a double cannot tell from
+  // int64_t's maximum and whose conversion would overflow.
+  constexpr double kLimit = 9223372036854775808.0;  // 2^63
+  const double nanoseconds = seconds * static_cast<double>(SECONDS);
+  if (!std::isfinite(nanoseconds) || nanoseconds >= kLimit ||
+      nanoseconds < -kLimit) {
+    std::ostringstream text;
+    text << "Duration of " << seconds
+         << " seconds does not fit in 64-bit nanoseconds";
+    return Error(text.str());
+  }
+  return Duration::fromNanoseconds(static_cast<int64_t>(nanoseconds));
 }
 
 Try<Duration> Duration::parse(const std::string& text) {
@@ -78,8 +89,14 @@ Try<Duration> Duration::parse(const std::string& text) {
 }
 
 std::ostream& operator<<(std::ostream& stream, const Duration& duration) {
+  // The text is stout's: the largest unit the duration reaches, or the unit
+  // below it when that one gives a whole number and this one does not
+  // ("90secs", not "1.5mins"; "1500us", not "1.5ms"), in up to 15
+  // significant digits. It is built apart and written at once, so that the
+  // stream's width applies to all of it and its precision is left alone.
   std::ostringstream out;
-  int64_t nanoseconds = duration.ns();
+  out.precision(std::numeric_limits<double>::digits10);
+  const int64_t nanoseconds = duration.ns();
   if (nanoseconds < 0) {
     out << '-';
   }
@@ -87,33 +104,24 @@ std::ostream& operator<<(std::ostream& stream, const Duration& duration) {
   const uint64_t magnitude =
       nanoseconds < 0 ? uint64_t(0) - static_cast<uint64_t>(nanoseconds)
                       : static_cast<uint64_t>(nanoseconds);
-  // The largest unit whose printed number reads back exactly ("11days", not
-  // "1.57142857142857weeks"); nanoseconds always do.
-  for (const Unit& unit : kUnits) {
-    if (magnitude < static_cast<uint64_t>(unit.nanoseconds)) {
-      continue;
-    }
-    std::ostringstream number;
-    number << std::setprecision(std::numeric_limits<double>::digits10)
-           << static_cast<double>(static_cast<long double>(magnitude) /
-                                  static_cast<long double>(unit.nanoseconds));
-    const long double back =
-        std::strtold(number.str().c_str(), nullptr) * unit.nanoseconds;
-    // Past 2^53 nanoseconds (104 days) a double cannot be exact anyway.
-    constexpr uint64_t kExactLimit = uint64_t(1) << 53;
-    if (unit.nanoseconds == 1) {
-      out << magnitude << unit.suffix;
-      break;
-    }
-    if (magnitude >= kExactLimit ||
-        static_cast<uint64_t>(std::llroundl(back)) == magnitude) {
-      out << number.str() << unit.suffix;
-      break;
-    }
+  size_t reached = 0;
+  while (reached + 1 < std::size(kUnits) &&
+         magnitude >= static_cast<uint64_t>(kUnits[reached + 1].nanoseconds)) {
+    ++reached;
   }
-  if (magnitude == 0) {
-    out << "0ns";
+  size_t unit = reached;
+  if (reached > 0 &&
+      magnitude % static_cast<uint64_t>(kUnits[reached].nanoseconds) != 0 &&
+      magnitude % static_cast<uint64_t>(kUnits[reached - 1].nanoseconds) == 0) {
+    unit = reached - 1;
   }
+  if (unit == 0) {
+    out << magnitude;
+  } else {
+    out << static_cast<double>(magnitude) /
+               static_cast<double>(kUnits[unit].nanoseconds);
+  }
+  out << kUnits[unit].suffix;
   return stream << out.str();
 }
 

@@ -2,8 +2,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdlib>
 #include <sstream>
 #include <utility>
+
+#include <nlohmann/json.hpp>
 
 namespace process::http {
 
@@ -200,6 +203,83 @@ Try<uint16_t> parsePort(const std::string& text) {
   return static_cast<uint16_t>(port);
 }
 
+// The elements of a comma-separated header value, with their spaces
+// removed: "gzip;q=0, *" gives {"gzip;q=0", "*"}.
+std::vector<std::string> listElements(const std::string& value) {
+  std::vector<std::string> elements;
+  std::string element;
+  for (const char c : value + ',') {
+    if (c == ',') {
+      if (!element.empty()) {
+        elements.push_back(std::move(element));
+      }
+      element.clear();
+    } else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+      element += c;
+    }
+  }
+  return elements;
+}
+
+bool equalsIgnoringCase(std::string_view left, std::string_view right) {
+  return left.size() == right.size() &&
+         std::equal(left.begin(), left.end(), right.begin(),
+                    [](char a, char b) { return lower(a) == lower(b); });
+}
+
+// Whether the list `value` (Accept or Accept-Encoding) names `candidate`,
+// and if so whether with a q-value above zero. RFC 9110 section 12.4.2: a
+// missing q is 1; a q that does not parse accepts nothing. A q given twice
+// is taken as no q (libprocess does the same).
+Option<bool> accepts(const std::string& value, std::string_view candidate) {
+  for (const std::string& element : listElements(value)) {
+    const size_t semicolon = element.find(';');
+    if (!equalsIgnoringCase(std::string_view(element).substr(0, semicolon),
+                            candidate)) {
+      continue;
+    }
+    std::vector<std::string> qualities;
+    size_t start = semicolon;
+    while (start != std::string::npos) {
+      const size_t end = element.find(';', start + 1);
+      const std::string parameter = element.substr(
+          start + 1, end == std::string::npos ? end : end - start - 1);
+      const size_t equals = parameter.find('=');
+      if (equals != std::string::npos &&
+          equalsIgnoringCase(parameter.substr(0, equals), "q")) {
+        qualities.push_back(parameter.substr(equals + 1));
+      }
+      start = end;
+    }
+    if (qualities.size() != 1) {
+      return true;
+    }
+    const std::string& q = qualities.front();
+    char* end = nullptr;
+    const double quality = std::strtod(q.c_str(), &end);
+    return !q.empty() && end == q.c_str() + q.size() && quality > 0;
+  }
+  return None();
+}
+
+// A JavaScript identifier, or several joined by '.', in ASCII.
+bool isCallbackName(const std::string& name) {
+  bool atStart = true;
+  for (const char c : name) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                        c == '_' || c == '$';
+    const bool digit = c >= '0' && c <= '9';
+    if (c == '.' && !atStart) {
+      atStart = true;
+    } else if (letter || (digit && !atStart)) {
+      atStart = false;
+    } else {
+      return false;
+    }
+  }
+  return !atStart;
+}
+
 bool isHostCharacter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
@@ -263,6 +343,46 @@ std::string encode(const std::map<std::string, std::string>& query) {
 }
 
 }  // namespace query
+
+namespace path {
+
+Try<Query> parse(const std::string& pattern, const std::string& path) {
+  auto nonEmpty = [](std::string_view text) {
+    std::vector<std::string_view> segments = splitPath(text);
+    std::erase_if(segments,
+                  [](std::string_view segment) { return segment.empty(); });
+    return segments;
+  };
+  const std::vector<std::string_view> keys = nonEmpty(pattern);
+  const std::vector<std::string_view> segments = nonEmpty(path);
+  if (segments.size() > keys.size()) {
+    std::string suffix;
+    for (size_t i = keys.size(); i < segments.size(); ++i) {
+      suffix += (i == keys.size() ? "" : "/") + std::string(segments[i]);
+    }
+    return Error("Path '" + path + "' has an unexpected suffix '" + suffix +
+                 "' for pattern '" + pattern + "'");
+  }
+  Query result;
+  for (size_t i = 0; i < segments.size(); ++i) {
+    std::string_view key = keys[i];
+    if (key.size() >= 2 && key.front() == '{' && key.back() == '}') {
+      key = key.substr(1, key.size() - 2);
+    } else if (key != segments[i]) {
+      return Error("Path '" + path + "' has '" + std::string(segments[i]) +
+                   "' where pattern '" + pattern + "' expects '" +
+                   std::string(key) + "'");
+    }
+    result.put(std::string(key), std::string(segments[i]));
+  }
+  return result;
+}
+
+}  // namespace path
+
+bool isValidStatus(uint16_t code) {
+  return !Status::reason(code).empty();
+}
 
 Try<std::string> normalizePath(const std::string& encodedPath) {
   // Checked before decoding: a request target must start with a real '/'.
@@ -329,25 +449,25 @@ bool CaseInsensitiveLess::operator()(std::string_view left,
       [](char a, char b) { return lower(a) < lower(b); });
 }
 
-Option<std::string> Headers::get(const std::string& name) const {
-  const auto it = find(name);
-  if (it == end()) {
-    return None();
-  }
-  return it->second;
-}
-
-URL::URL(std::string scheme, std::string host, uint16_t port, std::string path,
-         std::map<std::string, std::string> query, Option<std::string> fragment)
+URL::URL(std::string scheme, std::string domain, std::string path, Query query,
+         Option<std::string> fragment)
     : scheme(std::move(scheme)),
-      domain(std::move(host)),
+      domain(std::move(domain)),
+      path(std::move(path)),
+      query(std::move(query)),
+      fragment(std::move(fragment)) {}
+
+URL::URL(std::string scheme, std::string domain, uint16_t port,
+         std::string path, Query query, Option<std::string> fragment)
+    : scheme(std::move(scheme)),
+      domain(std::move(domain)),
       port(port),
       path(std::move(path)),
       query(std::move(query)),
       fragment(std::move(fragment)) {}
 
 URL::URL(std::string scheme, const net::IP& ip, uint16_t port, std::string path,
-         std::map<std::string, std::string> query, Option<std::string> fragment)
+         Query query, Option<std::string> fragment)
     : scheme(std::move(scheme)),
       ip(ip),
       port(port),
@@ -371,7 +491,7 @@ Try<URL> URL::parse(const std::string& text) {
     return error("no scheme");
   }
   URL url;
-  url.scheme.clear();
+  std::string scheme;
   for (size_t i = 0; i < separator; ++i) {
     const char c = lower(text[i]);
     const bool letter = c >= 'a' && c <= 'z';
@@ -379,8 +499,9 @@ Try<URL> URL::parse(const std::string& text) {
                                 c == '-' || c == '.'))) {
       return error("bad scheme");
     }
-    url.scheme += c;
+    scheme += c;
   }
+  url.scheme = scheme;
 
   const size_t hostStart = separator + 3;
   size_t hostEnd = text.find_first_of("/?#", hostStart);
@@ -403,9 +524,9 @@ Try<URL> URL::parse(const std::string& text) {
       return error(port.error());
     }
     url.port = port.get();
-  } else if (url.scheme == "http") {
+  } else if (scheme == "http") {
     url.port = uint16_t{80};
-  } else if (url.scheme == "https") {
+  } else if (scheme == "https") {
     url.port = uint16_t{443};
   }
   if (host.empty()) {
@@ -470,13 +591,19 @@ std::string URL::target() const {
 }
 
 std::ostream& operator<<(std::ostream& stream, const URL& url) {
-  stream << url.scheme << "://";
+  if (url.scheme.isSome()) {
+    stream << url.scheme.get() << ':';
+  }
+  const bool hasHost = url.domain.isSome() || url.ip.isSome();
+  if (url.scheme.isSome() || hasHost) {
+    stream << "//";
+  }
   if (url.domain.isSome()) {
     stream << url.domain.get();
   } else if (url.ip.isSome()) {
     stream << url.ip.get();
   }
-  if (url.port.isSome()) {
+  if (hasHost && url.port.isSome()) {
     stream << ':' << url.port.get();
   }
   stream << url.target();
@@ -490,6 +617,45 @@ std::string stringify(const URL& url) {
   std::ostringstream stream;
   stream << url;
   return stream.str();
+}
+
+bool Request::acceptsEncoding(const std::string& encoding) const {
+  const Option<std::string> accept = headers.get("Accept-Encoding");
+  if (accept.isNone()) {
+    return false;
+  }
+  Option<bool> named = accepts(accept.get(), encoding);
+  if (named.isSome()) {
+    return named.get();
+  }
+  return accepts(accept.get(), "*").getOrElse(false);
+}
+
+bool Request::acceptsMediaType(const std::string& mediaType) const {
+  return acceptsMediaType("Accept", mediaType);
+}
+
+bool Request::acceptsMediaType(const std::string& name,
+                               const std::string& mediaType) const {
+  const size_t slash = mediaType.find('/');
+  if (slash == std::string::npos || slash == 0 ||
+      slash + 1 == mediaType.size() ||
+      mediaType.find('/', slash + 1) != std::string::npos) {
+    return false;
+  }
+  const Option<std::string> accept = headers.get(name);
+  if (accept.isNone()) {
+    return true;
+  }
+  // The most specific range that names the type decides.
+  for (const std::string& candidate :
+       {mediaType, mediaType.substr(0, slash) + "/*", std::string("*/*")}) {
+    Option<bool> verdict = accepts(accept.get(), candidate);
+    if (verdict.isSome()) {
+      return verdict.get();
+    }
+  }
+  return false;
 }
 
 Response::Response(uint16_t code) : status(Status::string(code)), code(code) {}
@@ -514,6 +680,30 @@ Response::Response(Pipe::Reader reader, uint16_t code,
   headers["Transfer-Encoding"] = "chunked";
   if (!contentType.empty()) {
     headers["Content-Type"] = contentType;
+  }
+}
+
+OK::OK(const nlohmann::json& value, const Option<std::string>& jsonp)
+    : Response(Status::OK) {
+  if (jsonp.isSome() && !isCallbackName(jsonp.get())) {
+    *static_cast<Response*>(this) =
+        BadRequest("Invalid JSONP callback name: '" + jsonp.get() +
+                   "' (expected a JavaScript name, like 'cb' or 'app.cb')\n");
+    return;
+  }
+  const std::string text =
+      value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  type = BODY;
+  if (jsonp.isSome()) {
+    headers["Content-Type"] = "text/javascript";
+    body.reserve(jsonp->size() + text.size() + 2);
+    body += jsonp.get();
+    body += '(';
+    body += text;
+    body += ')';
+  } else {
+    headers["Content-Type"] = "application/json";
+    body = text;
   }
 }
 

@@ -734,8 +734,12 @@ Network& defaultNetwork() {
 }
 
 Try<Target> targetOf(const http::URL& url) {
-  if (!equalsIgnoreCase(url.scheme, "http")) {
-    return Error("Unsupported URL scheme '" + url.scheme +
+  if (url.scheme.isNone()) {
+    return Error("The URL " + stringify(url) +
+                 " has no scheme: only http is supported");
+  }
+  if (!equalsIgnoreCase(url.scheme.get(), "http")) {
+    return Error("Unsupported URL scheme '" + url.scheme.get() +
                  "': only http is supported");
   }
   const uint16_t port = url.port.getOrElse(80);
@@ -851,6 +855,20 @@ Future<Connection> connect(const Address& address) {
                       .port = address.port});
 }
 
+Future<Connection> connect(const Address& address, Scheme scheme) {
+  return connect(address, scheme, None());
+}
+
+Future<Connection> connect(const Address& address, Scheme scheme,
+                           const Option<std::string>& /*peerHostname*/) {
+  if (scheme != Scheme::HTTP) {
+    return Failure("Unsupported scheme connecting to " +
+                   network::text(address.ip) + ":" +
+                   std::to_string(address.port) + ": only HTTP is supported");
+  }
+  return connect(address);
+}
+
 Future<Connection> connect(const URL& url) {
   Try<network::Target> target = network::targetOf(url);
   if (target.isError()) {
@@ -876,14 +894,7 @@ namespace {
 
 Request make(std::string method, const URL& url,
              const Option<Headers>& headers) {
-  Request request;
-  request.method = std::move(method);
-  request.url = url;
-  if (headers.isSome()) {
-    request.headers = headers.get();
-  }
-  request.keepAlive = false;
-  return request;
+  return createRequest(url, method, headers);
 }
 
 // /<id>[/path][?query] at the process's address.
@@ -894,7 +905,7 @@ Try<URL> urlOf(const UPID& upid, const Option<std::string>& path,
   if (path.isSome() && !path->empty()) {
     fullPath += path->front() == '/' ? path.get() : "/" + path.get();
   }
-  std::map<std::string, std::string> parameters;
+  Query parameters;
   if (query.isSome()) {
     Try<std::map<std::string, std::string>> decoded =
         http::query::decode(query.get());
@@ -908,6 +919,38 @@ Try<URL> urlOf(const UPID& upid, const Option<std::string>& path,
 }
 
 }  // namespace
+
+Request createRequest(const URL& url, const std::string& method,
+                      const Option<Headers>& headers,
+                      const Option<std::string>& body,
+                      const Option<std::string>& contentType) {
+  Request request;
+  request.method = method;
+  request.url = url;
+  if (headers.isSome()) {
+    request.headers = headers.get();
+  }
+  request.keepAlive = false;
+  if (body.isSome()) {
+    request.body = body.get();
+  }
+  if (contentType.isSome()) {
+    request.headers["Content-Type"] = contentType.get();
+  }
+  return request;
+}
+
+Request createRequest(const UPID& upid, const std::string& method,
+                      bool enableSSL, const Option<std::string>& path,
+                      const Option<Headers>& headers,
+                      const Option<std::string>& body,
+                      const Option<std::string>& contentType) {
+  // Without a query urlOf cannot fail.
+  const URL url =
+      urlOf(upid, path, None(), std::string(enableSSL ? "https" : "http"))
+          .get();
+  return createRequest(url, method, headers, body, contentType);
+}
 
 Future<Response> get(const URL& url, const Option<Headers>& headers) {
   return request(make("GET", url, headers));
@@ -930,21 +973,15 @@ Future<Response> post(const URL& url, const Option<Headers>& headers,
   if (contentType.isSome() && body.isNone()) {
     return Failure("Attempted to do a POST with a Content-Type but no body");
   }
-  Request request = make("POST", url, headers);
-  if (body.isSome()) {
-    request.body = body.get();
-  }
-  if (contentType.isSome()) {
-    request.headers["Content-Type"] = contentType.get();
-  }
-  return http::request(request);
+  return http::request(createRequest(url, "POST", headers, body, contentType));
 }
 
 Future<Response> post(const UPID& upid, const Option<std::string>& path,
                       const Option<Headers>& headers,
                       const Option<std::string>& body,
-                      const Option<std::string>& contentType) {
-  Try<URL> url = urlOf(upid, path, None(), None());
+                      const Option<std::string>& contentType,
+                      const Option<std::string>& scheme) {
+  Try<URL> url = urlOf(upid, path, None(), scheme);
   if (url.isError()) {
     return Failure(url.error());
   }
@@ -957,13 +994,54 @@ Future<Response> requestDelete(const URL& url, const Option<Headers>& headers) {
 
 Future<Response> requestDelete(const UPID& upid,
                                const Option<std::string>& path,
-                               const Option<Headers>& headers) {
-  Try<URL> url = urlOf(upid, path, None(), None());
+                               const Option<Headers>& headers,
+                               const Option<std::string>& scheme) {
+  Try<URL> url = urlOf(upid, path, None(), scheme);
   if (url.isError()) {
     return Failure(url.error());
   }
   return requestDelete(url.get(), headers);
 }
+
+namespace streaming {
+
+Future<Response> get(const URL& url, const Option<Headers>& headers) {
+  return request(make("GET", url, headers), true);
+}
+
+Future<Response> get(const UPID& upid, const Option<std::string>& path,
+                     const Option<std::string>& query,
+                     const Option<Headers>& headers,
+                     const Option<std::string>& scheme) {
+  Try<URL> url = urlOf(upid, path, query, scheme);
+  if (url.isError()) {
+    return Failure(url.error());
+  }
+  return streaming::get(url.get(), headers);
+}
+
+Future<Response> post(const URL& url, const Option<Headers>& headers,
+                      const Option<std::string>& body,
+                      const Option<std::string>& contentType) {
+  if (contentType.isSome() && body.isNone()) {
+    return Failure("Attempted to do a POST with a Content-Type but no body");
+  }
+  return request(createRequest(url, "POST", headers, body, contentType), true);
+}
+
+Future<Response> post(const UPID& upid, const Option<std::string>& path,
+                      const Option<Headers>& headers,
+                      const Option<std::string>& body,
+                      const Option<std::string>& contentType,
+                      const Option<std::string>& scheme) {
+  Try<URL> url = urlOf(upid, path, None(), scheme);
+  if (url.isError()) {
+    return Failure(url.error());
+  }
+  return streaming::post(url.get(), headers, body, contentType);
+}
+
+}  // namespace streaming
 
 }  // namespace http
 }  // namespace process

@@ -1,7 +1,7 @@
 // libprocess messages as HTTP requests. Encoding appends straight into the
 // caller's buffer (one reservation, no temporaries) because every message
 // sent goes through it; parsing accepts the libprocess and compactor
-// dialects described in WIRE.md.
+// dialects described in docs/wire.md.
 #include "network/message_codec.hpp"
 
 #include <algorithm>

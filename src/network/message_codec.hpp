@@ -1,5 +1,5 @@
-// libprocess messages as HTTP requests, byte for byte as docs/WIRE.md (in
-// ../shared) describes: encoding what we send, recognising and parsing
+// libprocess messages as HTTP requests, byte for byte as docs/wire.md
+// describes: encoding what we send, recognising and parsing
 // what libprocess, compactor and Procession nodes send us.
 #pragma once
 

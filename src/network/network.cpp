@@ -3,6 +3,9 @@
 #include <fcntl.h>
 
 #include <chrono>
+#include <stdexcept>
+#include <string>
+#include <system_error>
 #include <thread>
 
 #include <glog/logging.h>
@@ -44,8 +47,10 @@ Network::Network(detail::ContextImpl& context, const Context::Options& options)
       gate_(std::make_shared<LoopGate>(io_)),
       readBuffer_(kReadBufferBytes) {
   Try<net::IP> ip = net::IP::parse(options.ip);
-  CHECK(ip.isSome()) << "Context: cannot listen on '" << options.ip
-                     << "': " << ip.error();
+  if (ip.isError()) {
+    throw std::invalid_argument("Context: cannot listen on '" + options.ip +
+                                "': " + ip.error());
+  }
   const asio::ip::tcp::endpoint endpoint(asio::ip::address_v4(ip->value()),
                                          options.port);
   asio::error_code ec;
@@ -59,8 +64,10 @@ Network::Network(detail::ContextImpl& context, const Context::Options& options)
     acceptor_.listen(asio::socket_base::max_listen_connections, ec);
   }
   if (ec) {
-    LOG(FATAL) << "Context: cannot listen on " << options.ip << ":"
-               << options.port << ": " << ec.message();
+    // A caller's problem (a port in use, an address not ours), not ours:
+    // Context::create() turns it into an Error.
+    throw std::system_error(ec, "Context: cannot listen on " + options.ip +
+                                    ":" + std::to_string(options.port));
   }
   bound_ = Address(ip.get(), acceptor_.local_endpoint().port());
   accept();

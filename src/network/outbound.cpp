@@ -58,6 +58,7 @@ const std::string& senderText(const UPID& from) {
 }
 
 std::atomic<uint64_t> dropLogs{0};
+std::atomic<uint64_t> lostLogs{0};
 
 }  // namespace
 
@@ -322,7 +323,7 @@ void Peer::waitReadable() {
             self->fail(std::string("read failed: ") + std::strerror(errno));
             return;
           }
-          // Answers are counted, not acted on (WIRE.md): an odd one must
+          // Answers are read, not acted on (docs/wire.md): an odd one must
           // not disturb the connection.
           const size_t skipped =
               self->ignoreResponses_
@@ -408,9 +409,21 @@ void Peer::fail(const std::string& reason) {
     network_.context().droppedMessages.fetch_add(lost,
                                                  std::memory_order_relaxed);
   }
-  LOG(WARNING) << "Connection to " << address_ << " lost: " << reason
-               << (lost > 0 ? " (" + std::to_string(lost) + " messages dropped)"
-                            : std::string());
+  // A peer that closes or resets its end (it exited, or restarts) or our
+  // own node stopping is routine when nothing was lost; the links fire
+  // either way. Lost messages and a peer out of reach are real problems.
+  const bool routine = lost == 0 && (reason == "closed by the peer" ||
+                                     reason == "the node is stopping" ||
+                                     reason.rfind("read failed", 0) == 0);
+  const std::string dropped =
+      lost > 0 ? " (" + std::to_string(lost) + " messages dropped)"
+               : std::string();
+  if (routine) {
+    LOG(INFO) << "Connection to " << address_ << " lost: " << reason;
+  } else if (shouldLog(lostLogs)) {
+    LOG(WARNING) << "Connection to " << address_ << " lost: " << reason
+                 << dropped;
+  }
   if (connectTimer_ != nullptr) {
     connectTimer_->cancel();
   }

@@ -96,6 +96,23 @@ std::ostream& operator<<(std::ostream& stream, const UPID& pid) {
   return stream << pid.id << '@' << pid.address;
 }
 
+std::istream& operator>>(std::istream& stream, UPID& pid) {
+  std::string text;
+  stream >> text;
+  Try<UPID> parsed = UPID::parse(text);
+  if (parsed.isSome()) {
+    pid = std::move(parsed.get());
+  } else {
+    pid = UPID();
+    stream.setstate(std::ios_base::failbit);
+  }
+  return stream;
+}
+
+UPID::operator std::string() const {
+  return stringify(*this);
+}
+
 std::string stringify(const UPID& pid) {
   std::ostringstream out;
   out << pid;

@@ -1,8 +1,14 @@
 #include <process/context.hpp>
 
+#include <errno.h>
+
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
+#include <functional>
+#include <mutex>
 #include <shared_mutex>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -36,14 +42,40 @@ int defaultWorkers() {
 
 }  // namespace
 
+namespace {
+// glog prints "Logging before InitGoogleLogging() is written to STDERR" at
+// the first line logged by a program that did not initialize it: do it for
+// the program, the first time a context is made, unless it did it itself.
+// Logs still go to stderr (glog would otherwise write them to files in
+// /tmp) unless the environment asks glog for files.
+void initializeLogging() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    if (google::IsGoogleLoggingInitialized()) {
+      return;
+    }
+    if (std::getenv("GLOG_logtostderr") == nullptr &&
+        std::getenv("GLOG_log_dir") == nullptr &&
+        std::getenv("GLOG_alsologtostderr") == nullptr) {
+      FLAGS_logtostderr = true;
+    }
+    google::InitGoogleLogging(program_invocation_short_name);
+  });
+}
+}  // namespace
+
 ContextImpl::ContextImpl(const Context::Options& options)
     : inMemoryLocalPeers(options.inMemoryLocalPeers) {
+  initializeLogging();
   transport = makeTransport(*this, options);
   bound = transport->bound();
   address = bound;
   if (!options.advertiseIp.empty()) {
     Try<net::IP> ip = net::IP::parse(options.advertiseIp);
-    CHECK(ip.isSome()) << "Context: advertised " << ip.error();
+    if (ip.isError()) {
+      throw std::invalid_argument("Context: cannot advertise '" +
+                                  options.advertiseIp + "': " + ip.error());
+    }
     address.ip = ip.get();
   }
   if (options.advertisePort != 0) {
@@ -169,8 +201,10 @@ uint16_t environmentPort(const char* name) {
   const std::string text = environment(name, "0");
   char* end = nullptr;
   const unsigned long port = std::strtoul(text.c_str(), &end, 10);
-  CHECK(end != text.c_str() && *end == '\0' && port <= 65535)
-      << name << "='" << text << "' is not a port number";
+  if (end == text.c_str() || *end != '\0' || port > 65535) {
+    throw std::invalid_argument(std::string(name) + "='" + text +
+                                "' is not a port number");
+  }
   return static_cast<uint16_t>(port);
 }
 
@@ -181,16 +215,50 @@ Context::Options optionsFromEnvironment() {
   options.advertiseIp = environment("LIBPROCESS_ADVERTISE_IP", "");
   options.advertisePort = environmentPort("LIBPROCESS_ADVERTISE_PORT");
   const std::string workers = environment("LIBPROCESS_NUM_WORKER_THREADS", "0");
-  options.workers = std::atoi(workers.c_str());
-  CHECK_GE(options.workers, 0)
-      << "LIBPROCESS_NUM_WORKER_THREADS='" << workers << "'";
+  char* end = nullptr;
+  const long count = std::strtol(workers.c_str(), &end, 10);
+  if (end == workers.c_str() || *end != '\0' || count < 0 || count > 4096) {
+    throw std::invalid_argument("LIBPROCESS_NUM_WORKER_THREADS='" + workers +
+                                "' is not a number of threads");
+  }
+  options.workers = static_cast<int>(count);
   return options;
+}
+
+std::atomic<Context*> defaultContext{nullptr};
+
+// The default context or, if it cannot be made (LIBPROCESS_PORT taken, a
+// bad variable), one line on stderr and exit(1): the program cannot run
+// without it, and a stack trace would only hide the reason.
+Context* makeDefault() {
+  try {
+    return new Context(optionsFromEnvironment());
+  } catch (const std::exception& error) {
+    std::fprintf(stderr,
+                 "Cannot start libprocess (LIBPROCESS_IP, LIBPROCESS_PORT): "
+                 "%s\n",
+                 error.what());
+  } catch (...) {
+    std::fprintf(stderr, "Cannot start libprocess: an unknown error\n");
+  }
+  std::fflush(nullptr);
+  // Not exit(): other threads (contexts of the program's own) may still be
+  // running, and static destructors would run under them.
+  std::_Exit(1);
 }
 
 }  // namespace
 
 Context::Context(const Options& options)
     : impl_(std::make_unique<detail::ContextImpl>(options)) {}
+
+Try<std::unique_ptr<Context>> Context::create(const Options& options) {
+  try {
+    return std::make_unique<Context>(options);
+  } catch (const std::exception& error) {
+    return Error(error.what());
+  }
+}
 
 Context::Context() : Context(Options()) {}
 
@@ -200,7 +268,8 @@ Context& Context::instance() {
   // Made on first use and never destroyed: processes may still be running
   // while static destructors run at exit.
   static Context* context = [] {
-    static Context* made = new Context(optionsFromEnvironment());
+    static Context* made = makeDefault();
+    defaultContext.store(made, std::memory_order_release);
     // Runs before the destructors of statics made earlier (glog's among
     // them): from then on no worker runs network handlers, which log.
     std::atexit([] {
@@ -210,6 +279,89 @@ Context& Context::instance() {
     return made;
   }();
   return *context;
+}
+
+void detail::ContextImpl::terminateAllBut(
+    const std::function<bool(const UPID&)>& keep) {
+  for (;;) {
+    std::vector<UPID> pids = registry.snapshot();
+    std::erase_if(pids, keep);
+    if (pids.empty()) {
+      return;
+    }
+    for (const UPID& pid : pids) {
+      process::terminate(pid);
+    }
+    for (const UPID& pid : pids) {
+      process::wait(pid);
+    }
+  }
+}
+
+namespace {
+// initialize()'s state: whether it has run since the last finalize(), and
+// the delegate it was given.
+std::mutex& initializeMutex() {
+  static auto* mutex = new std::mutex();
+  return *mutex;
+}
+bool initialized = false;
+Option<std::string>& delegateId() {
+  static auto* delegate = new Option<std::string>();
+  return *delegate;
+}
+}  // namespace
+
+bool initialize(const Option<std::string>& delegate,
+                const Option<std::string>& readwriteAuthenticationRealm,
+                const Option<std::string>& readonlyAuthenticationRealm) {
+  (void)readwriteAuthenticationRealm;
+  (void)readonlyAuthenticationRealm;
+  Context::instance();
+  std::lock_guard<std::mutex> guard(initializeMutex());
+  if (initialized) {
+    return false;
+  }
+  initialized = true;
+  delegateId() = delegate;
+  return true;
+}
+
+void finalize(bool finalize_wsa) {
+  (void)finalize_wsa;
+  {
+    std::lock_guard<std::mutex> guard(initializeMutex());
+    initialized = false;
+    delegateId() = None();
+  }
+  Context* context = defaultContext.load(std::memory_order_acquire);
+  if (context == nullptr) {
+    return;
+  }
+  // The library's executors (defer(f) without a pid) stay: they hold no
+  // state of the program's, and defer() would find them gone. So does the
+  // caller, if it is a process: it cannot wait for itself.
+  const ProcessBase* caller = currentProcess();
+  context->impl().terminateAllBut([caller](const UPID& pid) {
+    return pid.id.rfind("__executor__", 0) == 0 ||
+           (caller != nullptr && pid == caller->self());
+  });
+}
+
+std::string absolutePath(const std::string& path) {
+  std::lock_guard<std::mutex> guard(initializeMutex());
+  if (delegateId().isNone()) {
+    return path;
+  }
+  return "/" + delegateId().get() + path;
+}
+
+network::inet::Address address() {
+  return Context::instance().address();
+}
+
+long workers() {
+  return Context::instance().workers();
 }
 
 Address Context::address() const {
@@ -234,6 +386,10 @@ bool Context::wait(const UPID& pid, const Duration& timeout) {
 
 uint64_t Context::droppedMessages() const {
   return impl_->droppedMessages.load(std::memory_order_relaxed);
+}
+
+bool Clock::settled() {
+  return detail::allContextsIdle() && !Clock::timerDue();
 }
 
 void Clock::settle() {

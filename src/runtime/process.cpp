@@ -172,7 +172,9 @@ void MessageEvent::drop() noexcept {
   if (dropCounter != nullptr) {
     dropCounter->fetch_add(1, std::memory_order_relaxed);
   }
-  logDroppedMessage(name, UPID(), "its process terminated");
+  // Dropping what is queued behind a terminate is what terminate asks for.
+  VLOG(1) << "Dropped message '" << name << "' queued for a process that "
+          << "terminated";
 }
 
 void deliver(const UPID& to, Event* event) {
@@ -382,6 +384,11 @@ void Runtime::runBatch(ProcessBase* process, int batch) {
   slot.cell.store(nullptr, std::memory_order_release);
 }
 
+// One order, whatever the process is (see docs/architecture.md,
+// Termination): finalize, close the cell, drain the mailbox, destroy the
+// suspended coroutines, notify the linkers, delete a managed process, wake
+// wait(). Everything that may still touch the object (finalize, dropped
+// events, coroutine frames and their locals) runs before it is deleted.
 void Runtime::terminateNow(ProcessBase* process) {
   ContextImpl* context = process->context_;
   {
@@ -414,19 +421,25 @@ void Runtime::terminateNow(ProcessBase* process) {
 
   std::unique_ptr<ProcessExtras> extras = std::move(process->extras_);
   const UPID self = process->pid_;
-  if (process->managed_) {
-    delete process;
-  }
   if (extras != nullptr) {
-    // Coroutines still waiting for a future will never resume here.
-    for (const auto& suspension : extras->suspensions) {
-      if (suspension->claim(Suspension::kCancelled)) {
-        suspension->handle.destroy();
+    // Coroutines still waiting for a future will never resume here. Their
+    // frames may refer to the process (`this`, locals whose destructors use
+    // it): destroy them while it exists, as if on the process.
+    {
+      CurrentProcess current(process);
+      for (const auto& suspension : extras->suspensions) {
+        if (suspension->claim(Suspension::kCancelled)) {
+          guarded("Destroying a suspended coroutine", self,
+                  [&] { suspension->handle.destroy(); });
+        }
       }
     }
     for (const UPID& linker : extras->linkers) {
       deliver(linker, new ExitedEvent(self));
     }
+  }
+  if (process->managed_) {
+    delete process;
   }
   // From here the process may be destroyed by its owner: touch nothing.
   notifyTerminated(cell.get());
@@ -441,6 +454,10 @@ void Runtime::handleMessage(ProcessBase& process, const UPID& from,
         return;
       }
     }
+  }
+  if (process.extras_ != nullptr && process.extras_->unhandled) {
+    process.extras_->unhandled(from, name, body);
+    return;
   }
   VLOG(1) << process.self() << " has no handler for message '" << name
           << "' from " << from << "; dropped";
@@ -527,6 +544,13 @@ ProcessBase::~ProcessBase() {
 
 UPID ProcessBase::link(const UPID& to) {
   if (!to) {
+    // Nothing can ever be reached there: as for a process that is gone, the
+    // linker hears of it at once.
+    if (context_ != nullptr) {
+      context_->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+      detail::logDroppedMessage("(link)", to, "an invalid or empty UPID");
+      detail::deliverExited(pid_, to);
+    }
     return to;
   }
   if (context_ != nullptr && context_->isRemote(to.address)) {
@@ -579,6 +603,10 @@ void ProcessBase::send(const UPID& to, const std::string& name,
 void ProcessBase::send(const UPID& to, const std::string& name,
                        std::string body) const {
   if (!to) {
+    if (context_ != nullptr) {
+      context_->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+    }
+    detail::logDroppedMessage(name, to, "an invalid or empty UPID");
     return;
   }
   if (context_ != nullptr && context_->isRemote(to.address)) {
@@ -624,7 +652,35 @@ bool wait(const UPID& pid, const Duration& timeout) {
   if (currentProcess() != nullptr && currentProcess()->self() == pid) {
     LOG(FATAL) << "A process cannot wait() for itself: " << pid;
   }
-  return detail::waitTerminated(cell, timeout);
+  // On a worker (a handler waiting for a process it spawned), blocking the
+  // thread could deadlock: with one worker, or all of them waiting, nothing
+  // would run the process waited for. So the worker runs other queued
+  // processes meanwhile (libprocess "donates" the thread likewise).
+  detail::Scheduler* scheduler = detail::Scheduler::current();
+  if (scheduler == nullptr) {
+    return detail::waitTerminated(cell, timeout);
+  }
+  const bool forever = timeout >= Duration::max() / 2;
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      (forever ? std::chrono::nanoseconds(0) : timeout.chrono());
+  while (!cell->done.load(std::memory_order_acquire)) {
+    if (scheduler->runOneInline()) {
+      continue;
+    }
+    Duration pause = Milliseconds(1);
+    if (!forever) {
+      const auto left = deadline - std::chrono::steady_clock::now();
+      if (left <= std::chrono::nanoseconds(0)) {
+        return false;
+      }
+      pause = std::min(pause, Duration(Nanoseconds(left.count())));
+    }
+    // Nothing to run here: sleep briefly, then look for work again (work
+    // for this worker appears without waking it, as it counts as busy).
+    detail::waitTerminated(cell, pause);
+  }
+  return true;
 }
 
 void post(const UPID& to, const std::string& name, std::string body) {
@@ -639,6 +695,13 @@ void post(const UPID& to, const std::string& name, const char* data,
 void post(const UPID& from, const UPID& to, const std::string& name,
           std::string body) {
   if (!to) {
+    // Counted by the sender's context, else the default one's.
+    detail::ContextImpl* context = detail::contextAt(from.address);
+    if (context == nullptr) {
+      context = &Context::instance().impl();
+    }
+    context->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+    detail::logDroppedMessage(name, to, "an invalid or empty UPID");
     return;
   }
   // From outside any process: a process of this OS process is reached in

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,6 +33,10 @@ struct ProcessExtras {
   std::vector<UPID> linkers;  // who will hear of our exit
   std::vector<std::shared_ptr<Suspension>> suspensions;
   std::vector<Route> routes;
+  // Messages no handler is installed for (the procession tool prints them).
+  std::function<void(const UPID& from, const std::string& name,
+                     const std::string& body)>
+      unhandled;
 };
 
 // ProcessBase::state_ bits.
@@ -46,6 +51,9 @@ class ContextImpl {
   UPID spawn(ProcessBase* process, bool manage);
   // Terminates every process and stops the workers.
   void shutdown();
+  // Terminates every process but those `keep` names, and waits for them
+  // (and for any they spawn as they go); the context stays up.
+  void terminateAllBut(const std::function<bool(const UPID&)>& keep);
 
   // Whether a process at `to` is reached through the transport.
   bool isRemote(const Address& to) const;

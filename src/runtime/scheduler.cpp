@@ -89,6 +89,33 @@ void Scheduler::wakeSpareWorker() {
   }
 }
 
+Scheduler* Scheduler::current() {
+  return currentScheduler;
+}
+
+bool Scheduler::runOneInline() {
+  if (currentScheduler != this) {
+    return false;
+  }
+  Worker& worker = *static_cast<Worker*>(currentWorker);
+  ProcessBase* process = next(worker, 1);
+  if (process == nullptr) {
+    process = steal(worker);
+  }
+  if (process == nullptr && poller_ != nullptr) {
+    // What the waited-for process needs may be on the wire.
+    poller_->poll();
+    process = next(worker, 1);
+  }
+  if (process == nullptr) {
+    return false;
+  }
+  worker.ticks.fetch_add(1, std::memory_order_release);
+  run_(process);
+  pending_.fetch_sub(1, std::memory_order_acq_rel);
+  return true;
+}
+
 bool Scheduler::onWorker() const {
   return currentScheduler == this;
 }

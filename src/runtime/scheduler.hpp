@@ -57,6 +57,14 @@ class Scheduler {
   // Stops and joins the workers; queued processes are not run.
   void stop();
 
+  // The scheduler whose worker this thread is, or null.
+  static Scheduler* current();
+  // On a worker whose process blocks (wait() from a handler): runs one other
+  // queued process on this thread, so that a blocked worker still does the
+  // work it may be waiting for. False if nothing was queued. The blocked
+  // process itself is running, hence never queued: it cannot run twice.
+  bool runOneInline();
+
   // Nothing queued and no worker running anything (for Clock::settle).
   bool idle() const;
   // Whether this thread is one of this scheduler's workers.

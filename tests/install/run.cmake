@@ -16,3 +16,4 @@ run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/consumer)
 run(${WORK_DIR}/consumer/consumer)
 run(${WORK_DIR}/consumer/consumer_test)
+run(${WORK_DIR}/consumer/mesos_style)
