@@ -34,7 +34,7 @@ fuzz:
 	@scripts/setup.sh fuzz
 	cmake --preset fuzz
 	cmake --build --preset fuzz
-	scripts/fuzz.sh $(FUZZ_SECONDS) upid duration request_decoder \
+	scripts/fuzz.sh $(FUZZ_SECONDS) upid duration url request_decoder \
 	  response_decoder message_parser response_stream_decoder
 
 bench: build

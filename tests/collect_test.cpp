@@ -217,6 +217,28 @@ TEST(CollectTest, DiscardingResultRequestsDiscardOfEveryInput) {
   AWAIT_EXPECT_DISCARDED(result);
 }
 
+// Producers that honour a discard request at once, inside the request: the
+// result is DISCARDED, not failed by the first input it sees discarded.
+TEST(CollectTest, DiscardingResultWhoseInputsDiscardAtOnce) {
+  Promise<int> p0;
+  Promise<bool> p1;
+  p0.future().onDiscard([&p0] { p0.discard(); });
+  p1.future().onDiscard([&p1] { p1.discard(); });
+  Future<std::tuple<int, bool>> result = collect(p0.future(), p1.future());
+
+  result.discard();
+  AWAIT_EXPECT_DISCARDED(result);
+  AWAIT_EXPECT_DISCARDED(p0.future());
+  AWAIT_EXPECT_DISCARDED(p1.future());
+
+  Promise<int> p2;
+  p2.future().onDiscard([&p2] { p2.discard(); });
+  Future<std::vector<int>> many =
+      collect(std::vector<Future<int>>{p2.future()});
+  many.discard();
+  AWAIT_EXPECT_DISCARDED(many);
+}
+
 TEST(CollectTest, AbandonedInputAbandonsResultOnceOthersAreDone) {
   std::optional<Promise<int>> doomed(std::in_place);
   Promise<int> p1;

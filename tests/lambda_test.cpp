@@ -453,3 +453,40 @@ TEST(LambdaBindTest, BoundCallableIntoCallableOnce) {
       lambda::bind(&concat, lambda::_2, "-", lambda::_1);
   EXPECT_EQ("b-a", std::move(g)("a", "b"));
 }
+
+TEST(LambdaPartialTest, PlaceholdersTakeTheCallsArguments) {
+  auto subtract = lambda::partial([](int a, int b) { return a - b; },
+                                  lambda::_2, lambda::_1);
+  EXPECT_EQ(3, subtract(2, 5));
+}
+
+TEST(LambdaPartialTest, CallArgumentsNoPlaceholderNamesAreIgnored) {
+  auto constant = lambda::partial([](int a) { return a; }, 7);
+  EXPECT_EQ(7, constant());
+  EXPECT_EQ(7, constant(std::string("ignored")));
+}
+
+TEST(LambdaPartialTest, AnRvalueCallMovesTheBoundValues) {
+  auto unwrap =
+      lambda::partial([](std::unique_ptr<int>&& value) { return *value; },
+                      std::make_unique<int>(42));
+  static_assert(!std::is_copy_constructible_v<decltype(unwrap)>);
+  // A lambda taking `unique_ptr&&` can be called only once the partial is
+  // an rvalue: an lvalue call would hand it an lvalue.
+  static_assert(!std::is_invocable_v<decltype(unwrap)&>);
+  EXPECT_EQ(42, std::move(unwrap)());
+}
+
+TEST(LambdaPartialTest, AnLvalueCallLeavesTheBoundValuesInPlace) {
+  auto length = lambda::partial(
+      [](const std::string& text) { return text.size(); }, std::string("four"));
+  EXPECT_EQ(4u, length());
+  EXPECT_EQ(4u, length());
+}
+
+TEST(LambdaPartialTest, GoesIntoACallableOnce) {
+  CallableOnce<int(int)> add = lambda::partial(
+      [](std::unique_ptr<int>&& base, int extra) { return *base + extra; },
+      std::make_unique<int>(40), lambda::_1);
+  EXPECT_EQ(42, std::move(add)(2));
+}

@@ -226,7 +226,11 @@ TEST(NetworkLimits, HugeHeadIs431AndClosed) {
   ASSERT_TRUE(client.write("POST /recorder/hello HTTP/1.1\r\nX-Long: "));
   const std::string piece(1024, 'a');
   for (int i = 0; i < 8; ++i) {
-    ASSERT_TRUE(client.write(piece));
+    // The node may answer and close before the last pieces are written;
+    // its answer is still there to read.
+    if (!client.write(piece)) {
+      break;
+    }
   }
   EXPECT_TRUE(rejectedAndClosed(client, 431));
   EXPECT_TRUE(node.serves());

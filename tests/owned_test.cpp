@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <process/future.hpp>
+#include <process/shared.hpp>
+
 using namespace process;
 
 namespace {
@@ -104,33 +107,53 @@ TEST_F(OwnedTest, Share) {
   Owned<Probe> owned(new Probe(2));
   Probe* raw = owned.get();
 
-  std::shared_ptr<Probe> shared = owned.share();
+  Shared<Probe> shared = owned.share();
   EXPECT_EQ(nullptr, owned.get());
   EXPECT_EQ(raw, shared.get());
-  EXPECT_EQ(1, shared.use_count());
+  EXPECT_TRUE(shared.unique());
   EXPECT_EQ(2, shared->value);
   EXPECT_EQ(1, Probe::alive);
 
-  std::shared_ptr<Probe> copy = shared;
-  EXPECT_EQ(2, shared.use_count());
+  Shared<Probe> copy = shared;
+  EXPECT_FALSE(shared.unique());
   shared.reset();
   EXPECT_EQ(1, Probe::alive);
+  EXPECT_TRUE(copy.unique());
   copy.reset();
-  // The object is deleted when the last shared pointer goes.
+  // The object is deleted when the last Shared goes.
   EXPECT_EQ(0, Probe::alive);
+}
+
+TEST_F(OwnedTest, ShareOfAnEmptyOwnedIsEmpty) {
+  Owned<Probe> empty;
+  Shared<Probe> shared = empty.share();
+  EXPECT_EQ(nullptr, shared.get());
+  EXPECT_FALSE(shared.unique());
 }
 
 TEST_F(OwnedTest, ShareOfACopyKeepsTheOtherCopy) {
   Owned<Probe> first(new Probe(1));
   Owned<Probe> second = first;
-  std::shared_ptr<Probe> shared = second.share();
+  Shared<Probe> shared = second.share();
   EXPECT_EQ(nullptr, second.get());
   EXPECT_EQ(first.get(), shared.get());
-  EXPECT_EQ(2, shared.use_count());
   first.reset();
   EXPECT_EQ(1, Probe::alive);
   shared.reset();
   EXPECT_EQ(0, Probe::alive);
+}
+
+TEST_F(OwnedTest, ShareThenOwnCanStillRelease) {
+  Owned<Probe> owned(new Probe(7));
+  Probe* raw = owned.get();
+  Future<Owned<Probe>> back = owned.share().own();
+  ASSERT_TRUE(back.isReady());
+  Owned<Probe> again = back.get();
+  back = Future<Owned<Probe>>();  // drop the future's copy
+  Probe* released = again.release();
+  EXPECT_EQ(raw, released);
+  EXPECT_EQ(1, Probe::alive);
+  delete released;
 }
 
 TEST_F(OwnedTest, Release) {

@@ -67,15 +67,19 @@ struct ManyState {
 };
 
 // A discard request on the result requests a discard of every input, then
-// discards the result, so that the inputs see the request first.
+// discards the result, so that the inputs see the request first. The result
+// is claimed before: an input that its discard completes at once must not
+// fail the result ("future discarded") on the way, as in libprocess, where
+// that input's callback runs later on the collecting process.
 template <typename State>
 void discardInputsOnDiscard(const std::shared_ptr<State>& state) {
   state->promise.future().onDiscard([weak = std::weak_ptr<State>(state)] {
     if (auto state = weak.lock()) {
+      const bool discardsTheResult = state->decide();
       for (const auto& input : state->futures) {
         input.discard();
       }
-      if (state->decide()) {
+      if (discardsTheResult) {
         state->promise.discard();
       }
     }

@@ -79,7 +79,8 @@ class DiscardRelay {
       requested = requested_;
       if (!requested) {
         discardAwaited_ = [weak = WeakFuture<T>(future)] {
-          if (auto f = weak.get()) {
+          Option<Future<T>> f = weak.get();
+          if (f.isSome()) {
             f->discard();
           }
         };

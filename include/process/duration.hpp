@@ -183,3 +183,14 @@ PROCESSION_DURATION_UNIT(Weeks, WEEKS, "weeks");
 #undef PROCESSION_DURATION_UNIT
 
 }  // namespace process
+
+// stout declares these at global scope; so do we (see <process/stout.hpp>).
+using process::Days;
+using process::Duration;
+using process::Hours;
+using process::Microseconds;
+using process::Milliseconds;
+using process::Minutes;
+using process::Nanoseconds;
+using process::Seconds;
+using process::Weeks;

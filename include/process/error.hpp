@@ -52,3 +52,8 @@ class ErrnoError : public Error {
 using SocketError = ErrnoError;
 
 }  // namespace process
+
+// stout declares these at global scope; so do we (see <process/stout.hpp>).
+using process::ErrnoError;
+using process::Error;
+using process::SocketError;

@@ -310,11 +310,11 @@ class WeakFuture {
  public:
   explicit WeakFuture(const Future<T>& future) : data_(future.data_) {}
   // The future, if anyone still holds it.
-  std::optional<Future<T>> get() const {
+  Option<Future<T>> get() const {
     if (auto data = data_.lock()) {
       return Future<T>(std::move(data));
     }
-    return std::nullopt;
+    return None();
   }
 
  private:
@@ -328,7 +328,8 @@ namespace detail {
 template <typename R, typename T>
 void forwardDiscard(const Future<R>& result, const Future<T>& source) {
   result.onDiscard([source = WeakFuture<T>(source)] {
-    if (auto future = source.get()) {
+    Option<Future<T>> future = source.get();
+    if (future.isSome()) {
       future->discard();
     }
   });
@@ -346,7 +347,8 @@ void forwardDiscards(const Future<R>& result, const Inputs& inputs) {
   }
   result.onDiscard([weak = std::move(weak)] {
     for (const WeakFuture<T>& input : weak) {
-      if (auto future = input.get()) {
+      Option<Future<T>> future = input.get();
+      if (future.isSome()) {
         future->discard();
       }
     }
@@ -826,7 +828,8 @@ bool Promise<T>::follow(const Future<T>& other, bool forwardDiscards) const {
   }
   if (forwardDiscards) {
     future_.onDiscard([other = WeakFuture<T>(other)] {
-      if (auto future = other.get()) {
+      Option<Future<T>> future = other.get();
+      if (future.isSome()) {
         future->discard();
       }
     });

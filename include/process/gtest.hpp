@@ -45,6 +45,11 @@
 #include <process/http.hpp>
 #include <process/option.hpp>
 
+// As with libprocess's, stout's ASSERT_SOME, EXPECT_NONE, ASSERT_ERROR … and
+// its foreach macros come too, which libprocess-style tests use unincluded.
+#include <stout/foreach.hpp>
+#include <stout/gtest.hpp>
+
 namespace process {
 
 // NOLINTBEGIN(readability-identifier-naming): libprocess's names.

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <functional>
 #include <new>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -142,5 +143,93 @@ class CallableOnce<R(Args...)> {
   const Operations* operations_ = nullptr;
 };
 
+namespace detail {
+
+// What a bound argument of partial() becomes in a call: the call's argument
+// for a placeholder (_1 is the first), the bound value itself otherwise.
+template <typename Bound, typename CallArgs>
+decltype(auto) expandBound(Bound&& bound, CallArgs& callArgs) {
+  constexpr int placeholder = std::is_placeholder_v<std::decay_t<Bound>>;
+  if constexpr (placeholder > 0) {
+    return std::get<placeholder - 1>(std::move(callArgs));
+  } else {
+    return std::forward<Bound>(bound);
+  }
+}
+
+template <typename Bound, typename CallArgs>
+using ExpandedBound =
+    decltype(expandBound(std::declval<Bound>(), std::declval<CallArgs&>()));
+
+template <typename F, typename BoundTuple, typename CallArgs>
+struct PartialInvocable;
+template <typename F, typename... Bound, typename CallArgs>
+struct PartialInvocable<F, std::tuple<Bound...>, CallArgs>
+    : std::is_invocable<F, ExpandedBound<Bound, CallArgs>...> {};
+
+}  // namespace detail
+
+// stout's lambda::partial(f, args...): f with its leading arguments bound,
+// where a placeholder (_1 …) stands for an argument of the call, and call
+// arguments no placeholder names are ignored, as with std::bind. Unlike
+// std::bind the result is move-only when a bound value is, and a call on an
+// rvalue partial (a CallableOnce's call) moves the bound values into f, so
+// `partial([](std::unique_ptr<int>&& p) {...}, std::make_unique<int>(1))`
+// works as a future's callback.
+template <typename F, typename... Bound>
+class Partial {
+ public:
+  template <typename G, typename... B>
+  requires(!std::is_same_v<std::decay_t<G>, Partial>) explicit Partial(
+      G&& f, B&&... bound)
+      : f_(std::forward<G>(f)), bound_(std::forward<B>(bound)...) {}
+
+  template <typename... Args>
+  requires detail::PartialInvocable<F&, std::tuple<Bound&...>,
+                                    std::tuple<Args&&...>>::value decltype(auto)
+  operator()(Args&&... args) & {
+    return call(f_, bound_, std::forward<Args>(args)...);
+  }
+  template <typename... Args>
+  requires detail::PartialInvocable<const F&, std::tuple<const Bound&...>,
+                                    std::tuple<Args&&...>>::value decltype(auto)
+  operator()(Args&&... args) const& {
+    return call(f_, bound_, std::forward<Args>(args)...);
+  }
+  template <typename... Args>
+  requires detail::PartialInvocable<F&&, std::tuple<Bound&&...>,
+                                    std::tuple<Args&&...>>::value decltype(auto)
+  operator()(Args&&... args) && {
+    return call(std::move(f_), std::move(bound_), std::forward<Args>(args)...);
+  }
+
+ private:
+  template <typename G, typename BoundTuple, typename... Args>
+  static decltype(auto) call(G&& f, BoundTuple&& bound, Args&&... args) {
+    std::tuple<Args&&...> callArgs(std::forward<Args>(args)...);
+    return std::apply(
+        [&f, &callArgs](auto&&... values) -> decltype(auto) {
+          return std::invoke(
+              std::forward<G>(f),
+              detail::expandBound(std::forward<decltype(values)>(values),
+                                  callArgs)...);
+        },
+        std::forward<BoundTuple>(bound));
+  }
+
+  F f_;
+  std::tuple<Bound...> bound_;
+};
+
+template <typename F, typename... Bound>
+Partial<std::decay_t<F>, std::decay_t<Bound>...> partial(F&& f,
+                                                         Bound&&... bound) {
+  return Partial<std::decay_t<F>, std::decay_t<Bound>...>(
+      std::forward<F>(f), std::forward<Bound>(bound)...);
+}
+
 }  // namespace lambda
 }  // namespace process
+
+// stout declares these at global scope; so do we (see <process/stout.hpp>).
+namespace lambda = process::lambda;

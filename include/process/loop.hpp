@@ -283,7 +283,8 @@ class Loop : public std::enable_shared_from_this<Loop<Iterate, Body, T, R>> {
     // Published before the callback is registered: that callback may run at
     // once and move the loop on to a newer future.
     setAwaited([weak = WeakFuture<X>(future)] {
-      if (auto awaited = weak.get()) {
+      Option<Future<X>> awaited = weak.get();
+      if (awaited.isSome()) {
         awaited->discard();
       }
     });

@@ -14,3 +14,6 @@ struct Nothing {
 };
 
 }  // namespace process
+
+// stout declares these at global scope; so do we (see <process/stout.hpp>).
+using process::Nothing;

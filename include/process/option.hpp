@@ -286,3 +286,8 @@ struct std::hash<process::Option<T>> {
     return value + 0x9e3779b9;
   }
 };
+
+// stout declares these at global scope; so do we (see <process/stout.hpp>).
+using process::None;
+using process::Option;
+using process::Some;

@@ -5,13 +5,17 @@
 // clang-format off
 //   Owned<Master> master(new Master());
 //   spawn(master.get());
-//   Owned<Master> same = master;            // shares the Master
-//   std::shared_ptr<Master> shared = master.share();  // master is now empty
+//   Owned<Master> same = master;             // shares the Master
+//   Shared<Master> readers = master.share(); // master is now empty
 // clang-format on
 //
-// Ours: share() gives a std::shared_ptr (libprocess has its own Shared<T>);
-// release() of an object other copies still share aborts instead of
-// leaving them dangling; `*` and `->` on an empty Owned abort with a message.
+// share() gives a Shared<T> (process/shared.hpp, included here), whose own()
+// gives an Owned back.
+//
+// Ours: share() empties only the Owned it is called on; other copies keep the
+// object (libprocess's abort on their next use). release() of an object other
+// copies still share aborts instead of leaving them dangling; `*` and `->` on
+// an empty Owned abort with a message.
 #pragma once
 
 #include <cstddef>
@@ -21,6 +25,9 @@
 #include <glog/logging.h>
 
 namespace process {
+
+template <typename T>
+class Shared;
 
 template <typename T>
 class Owned : public std::shared_ptr<T> {
@@ -45,12 +52,9 @@ class Owned : public std::shared_ptr<T> {
   // Takes `object` as the constructor does, so that release() still works.
   void reset(T* object) { *this = Owned(object); }
 
-  // The object, now shared: the caller holds a std::shared_ptr to it and this
-  // Owned is empty.
-  std::shared_ptr<T> share() {
-    std::shared_ptr<T> shared(std::move(*this));
-    return shared;
-  }
+  // The object, now shared read-only: the caller holds a Shared of it and
+  // this Owned is empty.
+  Shared<T> share() { return Shared<T>(std::move(*this)); }
 
   // Gives the object up: the caller must delete it. Only allowed when no
   // other Owned shares the object.
@@ -80,3 +84,10 @@ class Owned : public std::shared_ptr<T> {
 };
 
 }  // namespace process
+
+// stout declares these at global scope; so do we (see <process/stout.hpp>).
+using process::Owned;
+
+// Last, so that each of owned.hpp and shared.hpp, whichever comes first, sees
+// the other complete before any code can call share() or own().
+#include <process/shared.hpp>  // IWYU pragma: export

@@ -133,3 +133,6 @@ std::ostream& operator<<(std::ostream& stream, const Result<T>& result) {
 }
 
 }  // namespace process
+
+// stout declares these at global scope; so do we (see <process/stout.hpp>).
+using process::Result;

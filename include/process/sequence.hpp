@@ -99,7 +99,8 @@ class SequenceState : public std::enable_shared_from_this<SequenceState> {
       {
         std::lock_guard<std::mutex> guard(state->mutex_);
         state->running_ = [weak = WeakFuture<T>(result)] {
-          if (auto running = weak.get()) {
+          Option<Future<T>> running = weak.get();
+          if (running.isSome()) {
             running->discard();
           }
         };

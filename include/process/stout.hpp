@@ -17,8 +17,12 @@
 //   }  // namespace mesos::internal
 // clang-format on
 //
-// The names are the process:: types themselves (using-declarations), so code
-// that also writes `using namespace process;` sees one entity, not two.
+// Each vocabulary header declares its own names at global scope, as stout's
+// headers do, so any Procession header that brings a type (future.hpp brings
+// Option, Try, Nothing, Duration…) brings its global name too, as in
+// libprocess. The names are the process:: types themselves
+// (using-declarations), so code that also writes `using namespace process;`
+// sees one entity, not two.
 #pragma once
 
 #include <process/duration.hpp>
@@ -30,26 +34,3 @@
 #include <process/result.hpp>
 #include <process/stringify.hpp>
 #include <process/try.hpp>
-
-using process::Days;
-using process::Duration;
-using process::ErrnoError;
-using process::Error;
-using process::Hours;
-using process::Microseconds;
-using process::Milliseconds;
-using process::Minutes;
-using process::Nanoseconds;
-using process::None;
-using process::Nothing;
-using process::Option;
-using process::Owned;
-using process::Result;
-using process::Seconds;
-using process::SocketError;
-using process::Some;
-using process::stringify;
-using process::Try;
-using process::Weeks;
-
-namespace lambda = process::lambda;

@@ -151,3 +151,6 @@ std::string stringify(const std::unordered_map<K, V, H, Q, A>& map) {
 }
 
 }  // namespace process
+
+// stout declares these at global scope; so do we (see <process/stout.hpp>).
+using process::stringify;

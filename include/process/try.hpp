@@ -145,3 +145,6 @@ std::ostream& operator<<(std::ostream& stream, const Try<T, E>& t) {
 }
 
 }  // namespace process
+
+// stout declares these at global scope; so do we (see <process/stout.hpp>).
+using process::Try;
