@@ -45,9 +45,8 @@ class DeferredCall {
   // move-only capture or argument is invoked once, as an rvalue (which is
   // how futures call their callbacks).
   template <typename... Args>
-  requires(std::is_copy_constructible_v<G> &&
-           std::is_invocable_v<G&, ProcessBase&,
-                               std::decay_t<Args>&&...>) auto
+  requires(std::is_copy_constructible_v<G>&& std::is_invocable_v<
+           G&, ProcessBase&, std::decay_t<Args>&&...>) auto
   operator()(Args&&... args) const& {
     return dispatchTo(
         target(), [g = g_, ... stored = std::decay_t<Args>(std::forward<Args>(
@@ -102,9 +101,8 @@ struct MovedOut {
 // arguments (std::unique_ptr, a Promise) can be bound.
 template <typename V>
 decltype(auto) passBound(V& value) {
-  if constexpr (std::is_placeholder_v<V> > 0 ||
-                std::is_bind_expression_v<V> ||
-                IsReferenceWrapper<V>::value) {
+  if constexpr (std::is_placeholder_v < V >> 0 ||
+                std::is_bind_expression_v<V> || IsReferenceWrapper<V>::value) {
     return (value);
   } else {
     return std::bind(MovedOut<V>{&value});

@@ -28,7 +28,7 @@ struct UPID {
   // to it are logged and dropped. Use UPID::parse for the reason.
   UPID(const std::string& text);  // NOLINT(google-explicit-constructor)
   UPID(const char* text)          // NOLINT(google-explicit-constructor)
-      : UPID(std::string(text)) {}
+  : UPID(std::string(text)) {}
   UPID(const ProcessBase& process);  // NOLINT(google-explicit-constructor)
 
   static Try<UPID> parse(const std::string& text);
@@ -76,9 +76,9 @@ struct PID : UPID {
   PID() = default;
   explicit PID(const UPID& pid) : UPID(pid) {}
   PID(const T* process)  // NOLINT(google-explicit-constructor)
-      : UPID(static_cast<const ProcessBase&>(*process)) {}
+  : UPID(static_cast<const ProcessBase&>(*process)) {}
   PID(const T& process)  // NOLINT(google-explicit-constructor)
-      : UPID(static_cast<const ProcessBase&>(process)) {}
+  : UPID(static_cast<const ProcessBase&>(process)) {}
 
   template <typename Base>
   requires std::is_base_of_v<Base, T>
