@@ -35,7 +35,7 @@ fuzz:
 	cmake --preset fuzz
 	cmake --build --preset fuzz
 	scripts/fuzz.sh $(FUZZ_SECONDS) upid duration url request_decoder \
-	  response_decoder message_parser response_stream_decoder
+	  response_decoder message_parser response_stream_decoder protobuf
 
 bench: build
 	./build/default/bench/procession-bench

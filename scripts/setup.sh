@@ -6,6 +6,7 @@ packages=(
   g++ cmake ninja-build make pkg-config
   libgoogle-glog-dev libgtest-dev libgmock-dev
   libasio-dev node-llhttp libcli11-dev nlohmann-json3-dev curl
+  libprotobuf-dev protobuf-compiler
 )
 # `setup.sh fuzz`: also what the libFuzzer targets need.
 if [[ "${1:-}" == "fuzz" ]]; then

@@ -64,21 +64,43 @@ class RateLimiterProcess : public Process<RateLimiterProcess> {
   RateLimiterProcess(const RateLimiterProcess&) = delete;
   RateLimiterProcess& operator=(const RateLimiterProcess&) = delete;
 
+  // A request made outside the process: its future is the caller's, so a
+  // discard asked for before the request reaches the process is seen here.
+  // If the process is gone before it arrives, the request is DISCARDED.
+  struct Request {
+    Request() = default;
+    Request(const Request&) = delete;
+    Request& operator=(const Request&) = delete;
+    ~Request() { promise.discard(); }  // a no-op once granted
+    Promise<Nothing> promise;
+  };
+
   Future<Nothing> acquire() {
+    auto request = std::make_shared<Request>();
+    Future<Nothing> future = request->promise.future();
+    enqueue(std::move(request));
+    return future;
+  }
+
+  void enqueue(std::shared_ptr<Request> request) {
+    Future<Nothing> future = request->promise.future();
+    if (future.hasDiscard()) {
+      request->promise.discard();
+      return;
+    }
     if (waiters_.empty() && nextPermit_.expired()) {
       grant();
-      return Nothing();
+      request->promise.set(Nothing());
+      return;
     }
     const uint64_t id = ++lastWaiter_;
-    waiters_.push_back(Waiter{id, Promise<Nothing>()});
-    Future<Nothing> future = waiters_.back().promise.future();
+    waiters_.push_back(Waiter{id, std::move(request)});
     if (!timer_) {
       scheduleServe();
     }
     // Runs on the thread that discards; the withdrawal itself happens here,
     // on the limiter's process.
     future.onDiscard(defer(self(), &RateLimiterProcess::withdraw, id));
-    return future;
   }
 
  protected:
@@ -90,14 +112,14 @@ class RateLimiterProcess : public Process<RateLimiterProcess> {
     std::list<Waiter> waiters = std::move(waiters_);
     waiters_.clear();
     for (Waiter& waiter : waiters) {
-      waiter.promise.discard();
+      waiter.request->promise.discard();
     }
   }
 
  private:
   struct Waiter {
     uint64_t id;
-    Promise<Nothing> promise;
+    std::shared_ptr<Request> request;
   };
 
   static Duration intervalOf(int permits, const Duration& duration) {
@@ -128,16 +150,16 @@ class RateLimiterProcess : public Process<RateLimiterProcess> {
   void serve() {
     timer_.reset();
     while (!waiters_.empty() && nextPermit_.expired()) {
-      Promise<Nothing> promise = std::move(waiters_.front().promise);
+      std::shared_ptr<Request> request = std::move(waiters_.front().request);
       waiters_.pop_front();
       // A waiter whose discard is asked for but not yet withdrawn (the
       // withdrawal is queued behind this serve) takes no permit.
-      if (promise.future().hasDiscard()) {
-        promise.discard();
+      if (request->promise.future().hasDiscard()) {
+        request->promise.discard();
         continue;
       }
       grant();
-      promise.set(Nothing());
+      request->promise.set(Nothing());
     }
     if (!waiters_.empty() && !timer_) {
       scheduleServe();
@@ -147,9 +169,9 @@ class RateLimiterProcess : public Process<RateLimiterProcess> {
   void withdraw(uint64_t id) {
     for (auto waiter = waiters_.begin(); waiter != waiters_.end(); ++waiter) {
       if (waiter->id == id) {
-        Promise<Nothing> promise = std::move(waiter->promise);
+        std::shared_ptr<Request> request = std::move(waiter->request);
         waiters_.erase(waiter);
-        promise.discard();
+        request->promise.discard();
         return;
       }
     }
@@ -187,7 +209,10 @@ class RateLimiter {
 
   // READY once the permit is granted; discarding it withdraws the request.
   virtual Future<Nothing> acquire() const {
-    return dispatch(process_.get(), &RateLimiterProcess::acquire);
+    auto request = std::make_shared<RateLimiterProcess::Request>();
+    Future<Nothing> future = request->promise.future();
+    dispatch(process_.get(), &RateLimiterProcess::enqueue, std::move(request));
+    return future;
   }
 
  private:

@@ -48,6 +48,20 @@ namespace detail {
 class ContextImpl;
 class Runtime;
 struct ProcessExtras;
+
+// The typed layer over messages (process/protobuf.hpp) uses these.
+// Installs a handler that takes precedence over those of
+// ProcessBase::install() for the same name, as libprocess consults
+// ProtobufProcess's handlers before the plain ones; a later installFirst of
+// the name replaces it.
+void installFirst(
+    ProcessBase& process, const std::string& name,
+    std::function<void(const UPID& from, const std::string& body)> handler);
+// Logs (rate-limited) and counts as dropped a message from `from` to `to`
+// that cannot be used (`why`): on the context of `counter` if it is spawned,
+// else on the context at from's address, else on the default context.
+void dropMessage(const ProcessBase* counter, const UPID& from, const UPID& to,
+                 const std::string& name, const std::string& why);
 }  // namespace detail
 
 class ProcessBase;
@@ -150,6 +164,12 @@ class ProcessBase {
   friend class Context;
   friend class detail::ContextImpl;
   friend class detail::Runtime;
+  friend void detail::installFirst(ProcessBase& process,
+                                   const std::string& name,
+                                   MessageHandler handler);
+  friend void detail::dropMessage(const ProcessBase* counter, const UPID& from,
+                                  const UPID& to, const std::string& name,
+                                  const std::string& why);
 
   void handleMessage(const UPID& from, const std::string& name,
                      const std::string& body);
@@ -160,6 +180,10 @@ class ProcessBase {
   std::atomic<uint32_t> state_{0};
   bool initialized_ = false;
   bool managed_ = false;
+  // How many of handlers_ come from detail::installFirst: they lead the
+  // list, so the first match is the preferred handler and a plain message
+  // pays nothing for the distinction.
+  uint16_t firstHandlers_ = 0;
   detail::ContextImpl* context_ = nullptr;
   // Few per process: a scan that compares lengths first beats hashing the
   // name of every message.

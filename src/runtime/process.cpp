@@ -566,7 +566,8 @@ void ProcessBase::install(const std::string& name, MessageHandler handler) {
     handlers_ =
         std::make_unique<std::vector<std::pair<std::string, MessageHandler>>>();
   }
-  for (auto& [installed, existing] : *handlers_) {
+  for (size_t i = firstHandlers_; i < handlers_->size(); ++i) {
+    auto& [installed, existing] = (*handlers_)[i];
     if (installed == name) {
       existing = std::move(handler);
       return;
@@ -574,6 +575,50 @@ void ProcessBase::install(const std::string& name, MessageHandler handler) {
   }
   handlers_->emplace_back(name, std::move(handler));
 }
+
+namespace detail {
+
+void installFirst(ProcessBase& process, const std::string& name,
+                  ProcessBase::MessageHandler handler) {
+  auto& handlers = process.handlers_;
+  if (handlers == nullptr) {
+    handlers = std::make_unique<
+        std::vector<std::pair<std::string, ProcessBase::MessageHandler>>>();
+  }
+  for (size_t i = 0; i < process.firstHandlers_; ++i) {
+    auto& [installed, existing] = (*handlers)[i];
+    if (installed == name) {
+      existing = std::move(handler);
+      return;
+    }
+  }
+  CHECK_LT(process.firstHandlers_, UINT16_MAX)
+      << "too many typed handlers in " << process.pid_;
+  handlers->emplace(handlers->begin() + process.firstHandlers_, name,
+                    std::move(handler));
+  ++process.firstHandlers_;
+}
+
+void dropMessage(const ProcessBase* counter, const UPID& from, const UPID& to,
+                 const std::string& name, const std::string& why) {
+  ContextImpl* context = counter != nullptr ? counter->context_ : nullptr;
+  if (context == nullptr) {
+    context = contextAt(from.address);
+  }
+  if (context == nullptr) {
+    context = &Context::instance().impl();
+  }
+  context->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+  static std::atomic<uint64_t> drops{0};
+  const uint64_t count = drops.fetch_add(1, std::memory_order_relaxed) + 1;
+  if (count <= 100 || count % 10000 == 0) {
+    LOG(WARNING) << "Dropped message '" << name << "' from " << from << " to "
+                 << to << ": " << why << " (" << count
+                 << " such dropped so far)";
+  }
+}
+
+}  // namespace detail
 
 void ProcessBase::route(const std::string& name,
                         const Option<std::string>& help,
