@@ -707,3 +707,40 @@ TEST(ProtobufProtocol, DiscardStopsTheWaiting) {
 }
 
 }  // namespace
+
+// As Mesos's master: a consume(MessageEvent&&) override that sees every
+// message, then hands it to ProtobufProcess<T>::consume for the typed
+// handlers (and reply()).
+class Counting : public ProtobufProcess<Counting> {
+ public:
+  Counting() : ProcessBase(ID::generate("counting")) {
+    install<Ping>(&Counting::ping);
+  }
+
+  Queue<std::string> seen;
+
+ protected:
+  void consume(MessageEvent&& event) override {
+    seen.put(event.message.name);
+    ProtobufProcess<Counting>::consume(std::move(event));
+  }
+
+ private:
+  void ping(const UPID& /*from*/, const Ping& message) {
+    Pong pong;
+    pong.set_sequence(message.sequence() + 1);
+    reply(pong);
+  }
+};
+
+TEST(ProtobufProcess, ConsumeOverrideSeesMessagesBeforeTheTypedHandlers) {
+  Counting counting;
+  Client client;
+  Context node(nodeOptions());
+  node.spawn(counting);
+  node.spawn(client);
+  dispatch(client.self(), &Client::sendPing, counting.self(), 41);
+  AWAIT_EXPECT_EQ("procession.test.Ping", counting.seen.get());
+  AWAIT_EXPECT_EQ(stringify(counting.self()) + " 42", client.pongs.get());
+}
+

@@ -58,9 +58,9 @@ void guarded(const char* what, const UPID& pid, F&& f) {
   }
 }
 
-class ExitedEvent final : public Event {
+class QueuedExit final : public Event {
  public:
-  explicit ExitedEvent(UPID pid) : pid_(std::move(pid)) {}
+  explicit QueuedExit(UPID pid) : pid_(std::move(pid)) {}
   void run(ProcessBase& process) override { Runtime::exited(process, pid_); }
 
  private:
@@ -79,7 +79,7 @@ class LinkEvent final : public Event {
   void drop() noexcept override {
     // Out of memory here ends the program, as it would anywhere else.
     // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
-    deliver(linker_, new ExitedEvent(std::move(linkee_)));
+    deliver(linker_, new QueuedExit(std::move(linkee_)));
   }
 
  private:
@@ -164,16 +164,16 @@ void logDroppedMessage(const std::string& name, const UPID& to,
   }
 }
 
-void MessageEvent::run(ProcessBase& process) {
-  Runtime::handleMessage(process, from, name, body);
+void QueuedMessage::run(ProcessBase& process) {
+  Runtime::consume(process, std::move(event));
 }
 
-void MessageEvent::drop() noexcept {
+void QueuedMessage::drop() noexcept {
   if (dropCounter != nullptr) {
     dropCounter->fetch_add(1, std::memory_order_relaxed);
   }
   // Dropping what is queued behind a terminate is what terminate asks for.
-  VLOG(1) << "Dropped message '" << name << "' queued for a process that "
+  VLOG(1) << "Dropped message '" << name() << "' queued for a process that "
           << "terminated";
 }
 
@@ -205,12 +205,12 @@ void deliver(const UPID& to, Event* event) {
       return;
     }
   }
-  if (auto* message = dynamic_cast<MessageEvent*>(event)) {
+  if (auto* message = dynamic_cast<QueuedMessage*>(event)) {
     ContextImpl* context = contextAt(to.address);
     if (context != nullptr) {
       context->droppedMessages.fetch_add(1, std::memory_order_relaxed);
     }
-    logDroppedMessage(message->name, to, "no such process");
+    logDroppedMessage(message->name(), to, "no such process");
   } else {
     event->drop();
   }
@@ -223,13 +223,13 @@ bool deliverMessage(ContextImpl& context, const std::string& toId, UPID from,
   if (cell) {
     // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
     auto* event =
-        new MessageEvent(std::move(from), std::move(name), std::move(body));
+        new QueuedMessage(std::move(from), std::move(name), std::move(body));
     if (withProcess(cell.get(), [event](ProcessBase* process) {
           Runtime::enqueue(process, event);
         })) {
       return true;
     }
-    name = std::move(event->name);
+    name = std::move(event->event.message.name);
     delete event;
   }
   context.droppedMessages.fetch_add(1, std::memory_order_relaxed);
@@ -262,7 +262,7 @@ void deliverExited(const UPID& linker, const UPID& linkee) {
   // made no link (libprocess forgets a linker's links when it goes).
   if (ProcessCell* cell = linker.reference.get()) {
     // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
-    auto* event = new ExitedEvent(linkee);
+    auto* event = new QueuedExit(linkee);
     if (!withProcess(cell, [event](ProcessBase* process) {
           Runtime::enqueue(process, event);
         })) {
@@ -270,7 +270,7 @@ void deliverExited(const UPID& linker, const UPID& linkee) {
     }
     return;
   }
-  deliver(linker, new ExitedEvent(linkee));
+  deliver(linker, new QueuedExit(linkee));
 }
 
 UPID currentSelf() {
@@ -293,6 +293,9 @@ void Runtime::requestTerminate(ProcessBase* process) {
 void Runtime::prepare(ProcessBase* process, ContextImpl* context, bool manage) {
   process->context_ = context;
   process->managed_ = manage;
+  process->messagesNeedTo_ =
+      process->consumeNotOverriddenBy_ == nullptr ||
+      typeid(*process) != *process->consumeNotOverriddenBy_;
   process->pid_.address = context->address;
   auto* cell = new ProcessCell();
   cell->process.store(process, std::memory_order_release);
@@ -412,7 +415,7 @@ void Runtime::terminateNow(ProcessBase* process) {
       std::this_thread::yield();
       continue;
     }
-    if (auto* message = dynamic_cast<MessageEvent*>(event)) {
+    if (auto* message = dynamic_cast<QueuedMessage*>(event)) {
       message->dropCounter = &context->droppedMessages;
     }
     event->drop();
@@ -435,7 +438,7 @@ void Runtime::terminateNow(ProcessBase* process) {
       }
     }
     for (const UPID& linker : extras->linkers) {
-      deliver(linker, new ExitedEvent(self));
+      deliver(linker, new QueuedExit(self));
     }
   }
   if (process->managed_) {
@@ -525,7 +528,18 @@ void Runtime::addLinker(ProcessBase& process, const UPID& linker) {
 }
 
 void Runtime::exited(ProcessBase& process, const UPID& pid) {
-  process.exited(pid);
+  process.consume(process::ExitedEvent(pid));
+}
+
+void Runtime::consume(ProcessBase& process, process::MessageEvent&& event) {
+  // `to` names the receiver without holding a reference to it.
+  if (process.messagesNeedTo_) {
+    const UPID& self = process.self();
+    UPID& to = event.message.to;
+    to.id = self.id;
+    to.address = self.address;
+  }
+  process.consume(std::move(event));
 }
 
 }  // namespace detail
@@ -540,6 +554,16 @@ ProcessBase::~ProcessBase() {
                << " destroyed while still running: terminate() and wait() "
                   "for it first";
   }
+}
+
+void ProcessBase::consume(MessageEvent&& event) {
+  const Message& message = event.message;
+  detail::Runtime::handleMessage(*this, message.from, message.name,
+                                 message.body);
+}
+
+void ProcessBase::consume(ExitedEvent&& event) {
+  exited(event.pid);
 }
 
 UPID ProcessBase::link(const UPID& to) {
@@ -658,7 +682,7 @@ void ProcessBase::send(const UPID& to, const std::string& name,
     context_->transport->send(pid_, to, name, std::move(body));
     return;
   }
-  detail::deliver(to, new detail::MessageEvent(pid_, name, std::move(body)));
+  detail::deliver(to, new detail::QueuedMessage(pid_, name, std::move(body)));
 }
 
 UPID::UPID(const ProcessBase& process) : UPID(process.self()) {}
@@ -760,7 +784,7 @@ void post(const UPID& from, const UPID& to, const std::string& name,
     context->transport->send(from, to, name, std::move(body));
     return;
   }
-  detail::deliver(to, new detail::MessageEvent(from, name, std::move(body)));
+  detail::deliver(to, new detail::QueuedMessage(from, name, std::move(body)));
 }
 
 ProcessBase* currentProcess() {

@@ -77,17 +77,19 @@ ContextImpl* contextAt(const Address& address);
 // Every context, for Clock::settle().
 bool allContextsIdle();
 
-// A message between processes.
-class MessageEvent final : public Event {
+// A message between processes, as a mailbox holds it: the MessageEvent the
+// process will consume, made once by the sender (`to` is filled in on
+// arrival), so that handing it over moves nothing.
+class QueuedMessage final : public Event {
  public:
-  MessageEvent(UPID from, std::string name, std::string body)
-      : from(std::move(from)), name(std::move(name)), body(std::move(body)) {}
+  QueuedMessage(UPID from, std::string name, std::string body)
+      : event(std::move(from), std::move(name), std::move(body)) {}
   void run(ProcessBase& process) override;
   void drop() noexcept override;
 
-  UPID from;
-  std::string name;
-  std::string body;
+  const std::string& name() const { return event.message.name; }
+
+  process::MessageEvent event;
   std::atomic<uint64_t>* dropCounter = nullptr;
 };
 
@@ -107,7 +109,9 @@ class Runtime {
                                            const std::string& routePath,
                                            const http::Request& request);
   static void addLinker(ProcessBase& process, const UPID& linker);
+  // Hands the process an exit notice (ProcessBase::consume(ExitedEvent&&)).
   static void exited(ProcessBase& process, const UPID& pid);
+  static void consume(ProcessBase& process, process::MessageEvent&& event);
   static void prepare(ProcessBase* process, ContextImpl* context, bool manage);
   // Undoes prepare() (a spawn that failed), so the object can be destroyed.
   static void unprepare(ProcessBase* process);
