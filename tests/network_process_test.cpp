@@ -35,9 +35,15 @@
 #include <process/dispatch.hpp>
 #include <process/future.hpp>
 #include <process/gtest.hpp>
+#include <process/id.hpp>
 #include <process/nothing.hpp>
 #include <process/pid.hpp>
 #include <process/process.hpp>
+#include <process/protobuf.hpp>
+#include <process/queue.hpp>
+
+#include "protos/protobuf_test.pb.h"
+#include "reaper.hpp"
 
 #ifndef PEER_BINARY
 #error "PEER_BINARY: the path of procession-test-peer (tests/CMakeLists.txt)"
@@ -814,3 +820,53 @@ TEST(NetworkProcess, ChildrenWeStartDoNotKeepOurConnectionsOpen) {
 }
 
 }  // namespace
+
+namespace {
+
+// Sends Pings and keeps the sequence of each Pong.
+class ProtobufClient : public ProtobufProcess<ProtobufClient> {
+ public:
+  ProtobufClient() : ProcessBase(ID::generate("pbclient")) {
+    install<procession::test::Pong>(&ProtobufClient::pong);
+  }
+
+  Nothing ping(const UPID& to, int first, int count) {
+    for (int i = first; i < first + count; ++i) {
+      procession::test::Ping message;
+      message.set_sequence(i);
+      send(to, message);
+    }
+    return Nothing();
+  }
+
+  Queue<std::pair<UPID, int>> pongs;
+
+ private:
+  void pong(const UPID& from, const procession::test::Pong& message) {
+    pongs.put({from, message.sequence()});
+  }
+};
+
+}  // namespace
+
+// Protocol-buffer messages between two OS processes: typed handlers on both
+// sides, send() and reply(), in order.
+TEST(NetworkProcess, ProtobufMessagesAndRepliesBetweenOSProcesses) {
+  constexpr int kMessages = 200;
+  START_PEER(peer);
+  Context here(nodeOptions());
+  ProtobufClient client;
+  here.spawn(client);
+  Reaper reaper(client);
+  const UPID echo("pbecho", peer->echo().address);
+
+  AWAIT_READY(
+      dispatch(client.self(), &ProtobufClient::ping, echo, 0, kMessages));
+  for (int i = 0; i < kMessages; ++i) {
+    Future<std::pair<UPID, int>> pong = client.pongs.get();
+    AWAIT_READY(pong);
+    EXPECT_EQ(echo, pong->first);
+    ASSERT_EQ(i + 1, pong->second) << "out of order at " << i;
+  }
+  EXPECT_EQ(0u, here.droppedMessages());
+}

@@ -9,6 +9,9 @@
 //                     to whoever asked
 //   "quit"         -> the program ends (exit status 0)
 //
+// and its process "pbecho" (same address) answers a procession.test.Ping
+// with a procession.test.Pong whose sequence is one more, by reply().
+//
 // It also ends, with status 0, when its stdin closes.
 #include <poll.h>
 #include <unistd.h>
@@ -23,6 +26,9 @@
 
 #include <process/pid.hpp>
 #include <process/process.hpp>
+#include <process/protobuf.hpp>
+
+#include "protos/protobuf_test.pb.h"
 
 using namespace process;
 
@@ -76,6 +82,20 @@ class Echo : public Process<Echo> {
   std::map<UPID, UPID> askers_;  // linkee -> who asked for the link
 };
 
+class ProtobufEcho : public ProtobufProcess<ProtobufEcho> {
+ public:
+  ProtobufEcho() : ProcessBase("pbecho") {
+    install<procession::test::Ping>(&ProtobufEcho::ping);
+  }
+
+ private:
+  void ping(const procession::test::Ping& message) {
+    procession::test::Pong pong;
+    pong.set_sequence(message.sequence() + 1);
+    reply(pong);
+  }
+};
+
 }  // namespace
 
 int main() {
@@ -93,6 +113,11 @@ int main() {
   const UPID self = spawn(echo);
   if (!self) {
     std::cerr << "procession-test-peer: cannot spawn 'echo'" << std::endl;
+    return 1;
+  }
+  ProtobufEcho protobufEcho;
+  if (!spawn(protobufEcho)) {
+    std::cerr << "procession-test-peer: cannot spawn 'pbecho'" << std::endl;
     return 1;
   }
   std::cout << self << std::endl;
@@ -120,6 +145,8 @@ int main() {
     }
   }
 
+  terminate(protobufEcho);
+  wait(protobufEcho);
   terminate(echo);
   wait(echo);
   return 0;
