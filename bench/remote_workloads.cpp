@@ -27,6 +27,7 @@
 #include <process/nothing.hpp>
 #include <process/process.hpp>
 
+#include "peer.hpp"
 #include "workload.hpp"
 
 extern char** environ;
@@ -362,16 +363,29 @@ const bench::Register registerHttpGet({
 
 namespace bench {
 
+Peer startPeer() {
+  auto running = std::make_shared<PeerProcess>();
+  const UPID sink = running->upid();
+  return {sink, UPID(kProtobufSinkId, sink.address), std::move(running)};
+}
+
 int runPeer() {
   ::setenv("LIBPROCESS_IP", "127.0.0.1", 0);
   Sink sink;
   process::spawn(sink);
+  // The protobuf workload's receiver (bench/protobuf_workloads.cpp), spawned
+  // before the Sink's UPID announces the peer ready.
+  const std::unique_ptr<process::ProcessBase> protobufSink =
+      newProtobufSink(kProtobufSinkId);
+  process::spawn(*protobufSink);
   std::printf("%s\n", process::stringify(sink.self()).c_str());
   std::fflush(stdout);
   char c = 0;
   while (::read(0, &c, 1) > 0) {
   }
+  process::terminate(*protobufSink);
   process::terminate(sink);
+  process::wait(*protobufSink);
   process::wait(sink);
   return 0;
 }

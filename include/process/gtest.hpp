@@ -251,6 +251,17 @@ template <typename T>
          << "Which is: " << ::testing::PrintToString(expected);
 }
 
+// The failure of a response check: which field, and how it differs.
+inline ::testing::AssertionResult ResponseFieldDiffers(
+    const std::string& field, const std::string& actual,
+    const char* expectedExpression, const std::string& expected) {
+  return ::testing::AssertionFailure()
+         << "Value of: " << field << "\n"
+         << "  Actual: " << ::testing::PrintToString(actual) << "\n"
+         << "Expected: " << expectedExpression << "\n"
+         << "Which is: " << ::testing::PrintToString(expected);
+}
+
 inline ::testing::AssertionResult AwaitAssertResponseStatusEq(
     const char* expectedExpression, const char* actualExpression,
     const char* durationExpression, const std::string& expected,
@@ -264,12 +275,9 @@ inline ::testing::AssertionResult AwaitAssertResponseStatusEq(
   if (expected == actual->status) {
     return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure()
-         << "Value of: (" << actualExpression << ")->status\n"
-         << "  Actual: " << ::testing::PrintToString(actual->status) << "\n"
-         << "Expected: " << expectedExpression << "\n"
-         << "Which is: " << ::testing::PrintToString(expected) << "\n"
-         << "    Body: " << ::testing::PrintToString(actual->body);
+  return ResponseFieldDiffers(std::string("(") + actualExpression + ")->status",
+                              actual->status, expectedExpression, expected)
+         << "\n    Body: " << ::testing::PrintToString(actual->body);
 }
 
 inline ::testing::AssertionResult AwaitAssertResponseBodyEq(
@@ -285,11 +293,8 @@ inline ::testing::AssertionResult AwaitAssertResponseBodyEq(
   if (expected == actual->body) {
     return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure()
-         << "Value of: (" << actualExpression << ")->body\n"
-         << "  Actual: " << ::testing::PrintToString(actual->body) << "\n"
-         << "Expected: " << expectedExpression << "\n"
-         << "Which is: " << ::testing::PrintToString(expected);
+  return ResponseFieldDiffers(std::string("(") + actualExpression + ")->body",
+                              actual->body, expectedExpression, expected);
 }
 
 inline ::testing::AssertionResult AwaitAssertResponseHeaderEq(
@@ -311,12 +316,9 @@ inline ::testing::AssertionResult AwaitAssertResponseHeaderEq(
   if (expected == value.get()) {
     return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure()
-         << "Value of: (" << actualExpression << ")->headers[" << keyExpression
-         << "]\n"
-         << "  Actual: " << ::testing::PrintToString(value.get()) << "\n"
-         << "Expected: " << expectedExpression << "\n"
-         << "Which is: " << ::testing::PrintToString(expected);
+  return ResponseFieldDiffers(
+      std::string("(") + actualExpression + ")->headers[" + keyExpression + "]",
+      value.get(), expectedExpression, expected);
 }
 
 // clang-format off

@@ -22,11 +22,12 @@
 // lock, so their callbacks may lock again.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <utility>
+#include <vector>
 
+#include <process/detail/waiters.hpp>
 #include <process/future.hpp>
 #include <process/nothing.hpp>
 
@@ -44,42 +45,22 @@ class Mutex {
         data_->locked = true;
         return Nothing();
       }
-      waiter = std::make_shared<Promise<Nothing>>();
-      data_->waiters.push_back(waiter);
+      waiter = data_->waiters.join();
     }
-    Future<Nothing> future = waiter->future();
-    future.onDiscard([weakData = std::weak_ptr<Data>(data_),
-                      weakWaiter = std::weak_ptr<Promise<Nothing>>(waiter)] {
-      auto data = weakData.lock();
-      auto promise = weakWaiter.lock();
-      if (data != nullptr && promise != nullptr && data->remove(promise)) {
-        promise->discard();
-      }
-    });
-    return future;
+    return detail::leaveLineOnDiscard(data_, waiter);
   }
 
   // Unlocking a free mutex does nothing.
   void unlock() {
     std::shared_ptr<Promise<Nothing>> next;
-    std::deque<std::shared_ptr<Promise<Nothing>>> discarded;
+    std::vector<std::shared_ptr<Promise<Nothing>>> givenUp;
     {
       std::lock_guard<std::mutex> guard(data_->mutex);
-      while (!data_->waiters.empty()) {
-        std::shared_ptr<Promise<Nothing>> first =
-            std::move(data_->waiters.front());
-        data_->waiters.pop_front();
-        if (first->future().hasDiscard()) {
-          discarded.push_back(std::move(first));
-        } else {
-          next = std::move(first);
-          break;
-        }
-      }
+      next = data_->waiters.next(givenUp);
       // Handed over, the mutex stays locked: nobody can slip in between.
       data_->locked = next != nullptr;
     }
-    for (const auto& promise : discarded) {
+    for (const auto& promise : givenUp) {
       promise->discard();
     }
     if (next != nullptr) {
@@ -89,30 +70,14 @@ class Mutex {
 
  private:
   struct Data {
-    Data() = default;
-    Data(const Data&) = delete;
-    Data& operator=(const Data&) = delete;
-    ~Data() {
-      for (const auto& waiter : waiters) {
-        waiter->discard();
-      }
-    }
-
-    // True if `waiter` was still waiting (it is no longer).
-    bool remove(const std::shared_ptr<Promise<Nothing>>& waiter) {
+    bool leave(const std::shared_ptr<Promise<Nothing>>& waiter) {
       std::lock_guard<std::mutex> guard(mutex);
-      for (auto it = waiters.begin(); it != waiters.end(); ++it) {
-        if (*it == waiter) {
-          waiters.erase(it);
-          return true;
-        }
-      }
-      return false;
+      return waiters.remove(waiter);
     }
 
     std::mutex mutex;
     bool locked = false;
-    std::deque<std::shared_ptr<Promise<Nothing>>> waiters;
+    detail::WaiterLine<Nothing> waiters;
   };
 
   std::shared_ptr<Data> data_;

@@ -20,7 +20,9 @@
 #include <memory>
 #include <mutex>
 #include <utility>
+#include <vector>
 
+#include <process/detail/waiters.hpp>
 #include <process/future.hpp>
 
 namespace process {
@@ -34,25 +36,15 @@ class Queue {
 
   void put(T&& element) {
     std::shared_ptr<Promise<T>> waiter;
-    std::deque<std::shared_ptr<Promise<T>>> discarded;
+    std::vector<std::shared_ptr<Promise<T>>> givenUp;
     {
       std::lock_guard<std::mutex> guard(data_->mutex);
-      while (!data_->waiters.empty()) {
-        std::shared_ptr<Promise<T>> first = std::move(data_->waiters.front());
-        data_->waiters.pop_front();
-        // Its discard handler may be about to run; it will find nothing.
-        if (first->future().hasDiscard()) {
-          discarded.push_back(std::move(first));
-        } else {
-          waiter = std::move(first);
-          break;
-        }
-      }
+      waiter = data_->waiters.next(givenUp);
       if (waiter == nullptr) {
         data_->elements.push_back(std::move(element));
       }
     }
-    for (const auto& promise : discarded) {
+    for (const auto& promise : givenUp) {
       promise->discard();
     }
     if (waiter != nullptr) {
@@ -70,24 +62,9 @@ class Queue {
         data_->elements.pop_front();
         return ready;
       }
-      waiter = std::make_shared<Promise<T>>();
-      data_->waiters.push_back(waiter);
+      waiter = data_->waiters.join();
     }
-    Future<T> future = waiter->future();
-    // Weak both ways: the handler lives in the waiter's own future, and the
-    // queue may go first.
-    future.onDiscard([weakData = std::weak_ptr<Data>(data_),
-                      weakWaiter = std::weak_ptr<Promise<T>>(waiter)] {
-      auto data = weakData.lock();
-      auto promise = weakWaiter.lock();
-      if (data == nullptr || promise == nullptr) {
-        return;
-      }
-      if (data->remove(promise)) {
-        promise->discard();
-      }
-    });
-    return future;
+    return detail::leaveLineOnDiscard(data_, waiter);
   }
 
   // How many elements wait to be taken.
@@ -98,30 +75,14 @@ class Queue {
 
  private:
   struct Data {
-    Data() = default;
-    Data(const Data&) = delete;
-    Data& operator=(const Data&) = delete;
-    ~Data() {
-      for (const auto& waiter : waiters) {
-        waiter->discard();
-      }
-    }
-
-    // True if `waiter` was still waiting (it is no longer).
-    bool remove(const std::shared_ptr<Promise<T>>& waiter) {
+    bool leave(const std::shared_ptr<Promise<T>>& waiter) {
       std::lock_guard<std::mutex> guard(mutex);
-      for (auto it = waiters.begin(); it != waiters.end(); ++it) {
-        if (*it == waiter) {
-          waiters.erase(it);
-          return true;
-        }
-      }
-      return false;
+      return waiters.remove(waiter);
     }
 
     mutable std::mutex mutex;
     std::deque<T> elements;
-    std::deque<std::shared_ptr<Promise<T>>> waiters;
+    detail::WaiterLine<T> waiters;
   };
 
   std::shared_ptr<Data> data_;
