@@ -37,7 +37,8 @@ using process::ProcessBase;
 using process::Promise;
 using process::UPID;
 
-// The counts of docs/benchmarks.md (and of caf_bench.cpp); --scale multiplies them.
+// The counts of docs/benchmarks.md (and of caf_bench.cpp); --scale multiplies
+// them.
 constexpr long kPingpongRoundTrips = 1'000'000;
 constexpr int kFaninSenders = 2;
 constexpr long kFaninPerSender = 2'000'000;

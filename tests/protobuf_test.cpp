@@ -743,4 +743,3 @@ TEST(ProtobufProcess, ConsumeOverrideSeesMessagesBeforeTheTypedHandlers) {
   AWAIT_EXPECT_EQ("procession.test.Ping", counting.seen.get());
   AWAIT_EXPECT_EQ(stringify(counting.self()) + " 42", client.pongs.get());
 }
-
