@@ -237,6 +237,31 @@ TEST_F(TimerTest, TimeoutIsNowPlusDuration) {
   EXPECT_TRUE(Clock::cancel(timer));
 }
 
+// A timer at a deadline is due then, however the clock moved before it was
+// asked for: asked after an advance, it is not pushed later.
+TEST_F(TimerTest, DeadlineTimerIsDueAtItsDeadline) {
+  Clock::pause();
+  const Time deadline = Clock::now() + Seconds(3);
+  Clock::advance(Seconds(1));
+  Flag flag;
+  Timer timer = Clock::timer(deadline, flag.thunk());
+  EXPECT_EQ(deadline, timer.timeout());
+  Clock::advance(Seconds(1));
+  EXPECT_FALSE(flag.fired());
+  Clock::advance(Seconds(1));
+  EXPECT_TRUE(flag.fired());
+}
+
+TEST_F(TimerTest, DeadlineTimerInThePastFiresOnTheNextAdvance) {
+  Clock::pause();
+  const Time past = Clock::now();
+  Clock::advance(Seconds(1));
+  Flag flag;
+  Clock::timer(past, flag.thunk());
+  Clock::advance(Duration::zero());
+  EXPECT_TRUE(flag.fired());
+}
+
 TEST_F(TimerTest, PausedTimersDoNotFireByThemselves) {
   Clock::pause();
   const size_t before = Clock::pendingTimers();

@@ -55,6 +55,10 @@ class Clock {
   // a paused clock) and delays the timers behind it.
   static Timer timer(const Duration& duration,
                      lambda::CallableOnce<void()> thunk);
+  // Ours: runs `thunk` once the clock reaches `deadline`. Unlike
+  // timer(deadline - now()), it cannot come late when another thread
+  // advances a paused clock between reading now() and asking.
+  static Timer timer(const Time& deadline, lambda::CallableOnce<void()> thunk);
   static bool cancel(const Timer& timer);
 
   // How many timers wait to run.

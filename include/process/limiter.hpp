@@ -39,7 +39,6 @@
 
 #include <process/clock.hpp>
 #include <process/defer.hpp>
-#include <process/delay.hpp>
 #include <process/dispatch.hpp>
 #include <process/duration.hpp>
 #include <process/future.hpp>
@@ -144,7 +143,11 @@ class RateLimiterProcess : public Process<RateLimiterProcess> {
   void grant() { nextPermit_ = Timeout::in(interval_); }
 
   void scheduleServe() {
-    timer_ = delay(nextPermit_.remaining(), self(), &RateLimiterProcess::serve);
+    // At the deadline itself, not `remaining()` from now: a paused clock
+    // advanced by another thread in between would make a relative timer late.
+    timer_ = Clock::timer(nextPermit_.time(), [self = self()] {
+      dispatch(self, &RateLimiterProcess::serve);
+    });
   }
 
   void serve() {

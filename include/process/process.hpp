@@ -69,21 +69,17 @@ void dropMessage(const ProcessBase* counter, const UPID& from, const UPID& to,
 class ProcessBase;
 
 namespace detail {
-// The process as its own type T. ProcessBase is a virtual base of every
-// Process<T>, which a static_cast cannot cross; dynamic_cast can (as in
-// libprocess), and it also finds T through multiple inheritance.
 // The class that declares the consume(MessageEvent&&) that `consume` names.
 template <typename C>
 C* messageConsumerOf(void (C::*consume)(MessageEvent&&));
 
+// The process as its own type T. ProcessBase is a virtual base of every
+// Process<T>, which a static_cast cannot cross; Process<T> records the
+// object as a T, so a dispatch to it costs a comparison, and anything else
+// (a T reached through multiple inheritance) takes a dynamic_cast, as in
+// libprocess.
 template <typename T>
-T* downcast(ProcessBase* process) {
-  if constexpr (requires { static_cast<T*>(process); }) {
-    return static_cast<T*>(process);
-  } else {
-    return dynamic_cast<T*>(process);
-  }
-}
+T* downcast(ProcessBase* process);
 template <typename T>
 T& downcast(ProcessBase& process) {
   T* typed = downcast<T>(&process);
@@ -131,11 +127,15 @@ class ProcessBase : public EventConsumer {
   void consume(HttpEvent&& /*event*/) final {}
   void consume(TerminateEvent&& /*event*/) final {}
 
-  // Process<T> found that T does not override consume(MessageEvent&&):
-  // when T is also the process's dynamic type (spawn checks), messages reach
-  // consume() without `to` filled in, as nothing can look at it.
-  void noteConsumeNotOverriddenBy(const std::type_info& type) {
-    consumeNotOverriddenBy_ = &type;
+  // Process<T> records the object as a T (`typed`), and whether T
+  // overrides consume(MessageEvent&&): when it does not, and T is also the
+  // process's dynamic type (spawn checks), messages reach consume() without
+  // `to` filled in, as nothing can look at it.
+  void noteType(const std::type_info& type, void* typed,
+                bool overridesConsume) {
+    typedAs_ = &type;
+    typed_ = typed;
+    overridesConsume_ = overridesConsume;
   }
 
   // Names the process `id` (when not empty); for Process<T>(id), whose
@@ -189,6 +189,8 @@ class ProcessBase : public EventConsumer {
   friend class Context;
   friend class detail::ContextImpl;
   friend class detail::Runtime;
+  template <typename T>
+  friend T* detail::downcast(ProcessBase* process);
   friend void detail::installFirst(ProcessBase& process,
                                    const std::string& name,
                                    MessageHandler handler);
@@ -203,7 +205,9 @@ class ProcessBase : public EventConsumer {
   bool initialized_ = false;
   bool managed_ = false;
   bool messagesNeedTo_ = true;  // decided at spawn
-  const std::type_info* consumeNotOverriddenBy_ = nullptr;
+  bool overridesConsume_ = true;
+  const std::type_info* typedAs_ = nullptr;
+  void* typed_ = nullptr;
   // How many of handlers_ come from detail::installFirst: they lead the
   // list, so the first match is the preferred handler and a plain message
   // pays nothing for the distinction.
@@ -216,6 +220,20 @@ class ProcessBase : public EventConsumer {
   // What few processes need: who linked to us, suspended coroutines.
   std::unique_ptr<detail::ProcessExtras> extras_;
 };
+
+namespace detail {
+template <typename T>
+T* downcast(ProcessBase* process) {
+  if constexpr (requires { static_cast<T*>(process); }) {
+    return static_cast<T*>(process);
+  } else {
+    if (process->typedAs_ == &typeid(T)) {
+      return static_cast<T*>(process->typed_);
+    }
+    return dynamic_cast<T*>(process);
+  }
+}
+}  // namespace detail
 
 // Process<T> derives virtually from ProcessBase, as in libprocess, so the
 // most-derived class names its process the way Mesos does:
@@ -231,10 +249,10 @@ class ProcessBase : public EventConsumer {
 template <typename T>
 class Process : public virtual ProcessBase {
  public:
-  Process() { noticeConsumeOverride(); }
+  Process() { recordType(); }
   explicit Process(const std::string& id) : ProcessBase(id) {
     setId(id);
-    noticeConsumeOverride();
+    recordType();
   }
 
   PID<T> self() const { return PID<T>(static_cast<const T*>(this)); }
@@ -247,18 +265,20 @@ class Process : public virtual ProcessBase {
   using This = T;
 
  private:
-  // A message's `to` is only ever the receiver itself, and copying it into
-  // every message costs the busiest workloads a tenth of their rate: it is
-  // filled in only where something may look at it, a consume() override.
-  // T's own override is seen here (one T declares non-public cannot be seen
-  // and counts as one); a class derived from T is checked at spawn.
-  void noticeConsumeOverride() {
-    if constexpr (requires {
-                    {
-                      detail::messageConsumerOf(&T::consume)
-                      } -> std::same_as<ProcessBase*>;
-                  }) {
-      noteConsumeNotOverriddenBy(typeid(T));
+  // Records the object as a T, for detail::downcast, and whether T may
+  // look at a message's `to`. `to` is only ever the receiver itself, and
+  // copying it into every message costs the busiest workloads a tenth of
+  // their rate: it is filled in only where a consume() override may read
+  // it. T's own override is seen here (one T declares non-public cannot be
+  // seen and counts as one); a class derived from T is checked at spawn.
+  void recordType() {
+    constexpr bool inheritsConsume = requires {
+      { detail::messageConsumerOf(&T::consume) } -> std::same_as<ProcessBase*>;
+    };
+    // Unless T reaches Process<T> other than as a plain base (nothing then
+    // is recorded: downcasts take a dynamic_cast, messages carry `to`).
+    if constexpr (requires { static_cast<T*>(this); }) {
+      noteType(typeid(T), static_cast<T*>(this), !inheritsConsume);
     }
   }
 };

@@ -7,6 +7,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <utility>
 
@@ -90,16 +91,20 @@ class Timers {
     moveTo(saturatingAdd(pausedAt_.load(), nanoseconds), "advance");
   }
 
-  // Returns the timer's id and when it is due.
+  // Returns the timer's id and when it is due: `duration` from now, or at
+  // `deadline` (nanoseconds since the epoch) when it is given.
   std::pair<uint64_t, int64_t> schedule(const Duration& duration,
-                                        lambda::CallableOnce<void()> thunk) {
+                                        lambda::CallableOnce<void()> thunk,
+                                        std::optional<int64_t> deadline = {}) {
     bool first = false;
     uint64_t id = 0;
     int64_t timeout = 0;
     {
       std::lock_guard<std::mutex> guard(mutex_);
       id = nextId_++;
-      timeout = saturatingAdd(now(), std::max<int64_t>(duration.ns(), 0));
+      timeout = deadline.has_value()
+                    ? *deadline
+                    : saturatingAdd(now(), std::max<int64_t>(duration.ns(), 0));
       auto entry = queue_.emplace(Key{timeout, id}, std::move(thunk)).first;
       first = entry == queue_.begin();
       startDriver();
@@ -247,6 +252,12 @@ Time Clock::now(ProcessBase* /*process*/) {
 Timer Clock::timer(const Duration& duration,
                    lambda::CallableOnce<void()> thunk) {
   auto [id, timeout] = Timers::instance().schedule(duration, std::move(thunk));
+  return Timer(id, Time::epoch() + Nanoseconds(timeout));
+}
+
+Timer Clock::timer(const Time& deadline, lambda::CallableOnce<void()> thunk) {
+  auto [id, timeout] = Timers::instance().schedule(
+      Duration::zero(), std::move(thunk), deadline.duration().ns());
   return Timer(id, Time::epoch() + Nanoseconds(timeout));
 }
 

@@ -293,9 +293,9 @@ void Runtime::requestTerminate(ProcessBase* process) {
 void Runtime::prepare(ProcessBase* process, ContextImpl* context, bool manage) {
   process->context_ = context;
   process->managed_ = manage;
-  process->messagesNeedTo_ =
-      process->consumeNotOverriddenBy_ == nullptr ||
-      typeid(*process) != *process->consumeNotOverriddenBy_;
+  process->messagesNeedTo_ = process->overridesConsume_ ||
+                             process->typedAs_ == nullptr ||
+                             typeid(*process) != *process->typedAs_;
   process->pid_.address = context->address;
   auto* cell = new ProcessCell();
   cell->process.store(process, std::memory_order_release);
