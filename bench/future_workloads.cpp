@@ -10,11 +10,8 @@
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using bench::Clock;
+using bench::secondsSince;
 
 std::vector<bench::Figure> futureThen(double scale) {
   const long continuations = bench::scaled(1'000'000, scale);

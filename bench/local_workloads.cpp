@@ -48,11 +48,8 @@ constexpr int kRingSize = 1000;
 constexpr long kRingHops = 1'000'000;
 constexpr long kDispatchDeferCalls = 1'000'000;
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using bench::Clock;
+using bench::secondsSince;
 
 // A small int as a message body: its 4 bytes (no allocation: the string
 // stays in its small buffer).

@@ -57,11 +57,8 @@ constexpr long kLargeTreeNodes = 500;
 constexpr long kAckEvery = 256;
 constexpr long kWindow = 4096;
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using bench::Clock;
+using bench::secondsSince;
 
 // A root with `nodes` sub-messages, filled level by level.
 Node makeTree(long nodes) {

@@ -50,11 +50,8 @@ constexpr size_t kMessageBytes = 64;
 // Sends per event of the throughput source, so that it yields now and then.
 constexpr long kSendsPerTurn = 4096;
 
-using Clock = std::chrono::steady_clock;
-
-double secondsSince(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
+using bench::Clock;
+using bench::secondsSince;
 
 // ------------------------------------------------------------- the peer
 

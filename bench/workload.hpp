@@ -2,6 +2,7 @@
 // one or more figures, printed as docs/benchmarks.md specifies.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -27,6 +28,13 @@ std::vector<Workload>& registry();
 struct Register {
   explicit Register(Workload workload);
 };
+
+using Clock = std::chrono::steady_clock;
+
+// Wall time since `start`, in seconds: what every workload reports.
+inline double secondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
 
 // Counts scaled by --scale, never below 1.
 long scaled(long count, double scale);
