@@ -127,7 +127,7 @@ class ProcessBase : public EventConsumer {
   void consume(HttpEvent&& /*event*/) final {}
   void consume(TerminateEvent&& /*event*/) final {}
 
-  // Process<T> records the object as a T (`typed`), and whether T
+  // Process<T> records the object as its Process<T> (`typed`), and whether T
   // overrides consume(MessageEvent&&): when it does not, and T is also the
   // process's dynamic type (spawn checks), messages reach consume() without
   // `to` filled in, as nothing can look at it.
@@ -221,14 +221,19 @@ class ProcessBase : public EventConsumer {
   std::unique_ptr<detail::ProcessExtras> extras_;
 };
 
+template <typename T>
+class Process;
+
 namespace detail {
 template <typename T>
 T* downcast(ProcessBase* process) {
   if constexpr (requires { static_cast<T*>(process); }) {
     return static_cast<T*>(process);
   } else {
-    if (process->typedAs_ == &typeid(T)) {
-      return static_cast<T*>(process->typed_);
+    if constexpr (requires(Process<T> * base) { static_cast<T*>(base); }) {
+      if (process->typedAs_ == &typeid(T)) {
+        return static_cast<T*>(static_cast<Process<T>*>(process->typed_));
+      }
     }
     return dynamic_cast<T*>(process);
   }
@@ -277,8 +282,9 @@ class Process : public virtual ProcessBase {
     };
     // Unless T reaches Process<T> other than as a plain base (nothing then
     // is recorded: downcasts take a dynamic_cast, messages carry `to`).
+    // The Process<T> is kept, not yet the T: T is not constructed yet.
     if constexpr (requires { static_cast<T*>(this); }) {
-      noteType(typeid(T), static_cast<T*>(this), !inheritsConsume);
+      noteType(typeid(T), static_cast<Process<T>*>(this), !inheritsConsume);
     }
   }
 };
