@@ -9,18 +9,18 @@
 
 #include <process/pid.hpp>
 
-#include "network/http_decoder.hpp"
-#include "network/message_codec.hpp"
+#include "http/decoder.hpp"
+#include "transport/message_codec.hpp"
 
 namespace {
 
 using process::Address;
 using process::Try;
 using process::UPID;
-using process::network::DecodedRequest;
-using process::network::HttpLimits;
-using process::network::MessageHeader;
-using process::network::RequestDecoder;
+using process::http::internal::DecodedRequest;
+using process::http::internal::HttpLimits;
+using process::transport::MessageHeader;
+using process::http::internal::RequestDecoder;
 
 void check(bool condition) {
   if (!condition) {
@@ -30,16 +30,16 @@ void check(bool condition) {
 
 void roundTrip(const MessageHeader& header, const std::string& body) {
   std::string wire;
-  process::network::encodeMessage(process::stringify(header.from), header.to,
+  process::transport::encodeMessage(process::stringify(header.from), header.to,
                                   header.from.address, header.name, body, wire);
   RequestDecoder decoder;
   int count = 0;
   const bool ok =
       decoder.feed(wire.data(), wire.size(), [&](DecodedRequest& request) {
         ++count;
-        check(process::network::isMessage(request));
+        check(process::transport::isMessage(request));
         check(request.body == body);
-        Try<MessageHeader> again = process::network::parseMessage(request);
+        Try<MessageHeader> again = process::transport::parseMessage(request);
         check(again.isSome());
         check(again->from == header.from);
         check(again->to == header.to);
@@ -51,10 +51,10 @@ void roundTrip(const MessageHeader& header, const std::string& body) {
 }
 
 void handle(DecodedRequest& request) {
-  if (!process::network::isMessage(request)) {
+  if (!process::transport::isMessage(request)) {
     return;
   }
-  Try<MessageHeader> header = process::network::parseMessage(request);
+  Try<MessageHeader> header = process::transport::parseMessage(request);
   if (header.isError()) {
     check(!header.error().empty());
     return;
@@ -78,6 +78,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
     decoder.feed(data + split, size - split, onRequest);
   }
   // Paths and senders reach percentDecode and UPID::parse directly too.
-  (void)process::network::percentDecode(std::string_view(data, size));
+  (void)process::transport::percentDecode(std::string_view(data, size));
   return 0;
 }

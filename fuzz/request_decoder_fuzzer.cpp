@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "network/http_decoder.hpp"
+#include "http/decoder.hpp"
 
 namespace {
 
-using process::network::DecodedRequest;
-using process::network::HttpLimits;
-using process::network::RequestDecoder;
+using process::http::internal::DecodedRequest;
+using process::http::internal::HttpLimits;
+using process::http::internal::RequestDecoder;
 
 struct Run {
   std::vector<DecodedRequest> requests;

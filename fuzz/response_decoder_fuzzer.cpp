@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "network/http_decoder.hpp"
+#include "http/decoder.hpp"
 
 namespace {
 
-using process::network::DecodedResponse;
-using process::network::HttpLimits;
-using process::network::ResponseDecoder;
+using process::http::internal::DecodedResponse;
+using process::http::internal::HttpLimits;
+using process::http::internal::ResponseDecoder;
 
 struct Run {
   std::vector<DecodedResponse> responses;

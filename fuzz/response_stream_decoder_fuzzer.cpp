@@ -23,13 +23,13 @@
 #include <string_view>
 #include <vector>
 
-#include "network/http_client_decoder.hpp"
+#include "http/stream_decoder.hpp"
 
 namespace {
 
-using process::network::DecodedResponse;
-using process::network::HttpLimits;
-using process::network::ResponseStreamDecoder;
+using process::http::internal::DecodedResponse;
+using process::http::internal::HttpLimits;
+using process::http::internal::ResponseStreamDecoder;
 
 void check(bool condition) {
   if (!condition) {

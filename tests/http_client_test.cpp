@@ -31,14 +31,14 @@
 #include <process/pid.hpp>
 #include <process/process.hpp>
 
-#include "network/http_client_decoder.hpp"
+#include "http/stream_decoder.hpp"
 #include "wire_socket.hpp"
 
 using namespace process;
 using namespace process::http;
-using process::network::DecodedResponse;
-using process::network::HttpLimits;
-using process::network::ResponseStreamDecoder;
+using process::http::internal::DecodedResponse;
+using process::http::internal::HttpLimits;
+using process::http::internal::ResponseStreamDecoder;
 
 namespace {
 

@@ -1,7 +1,7 @@
 // The HTTP decoders: requests and responses come out whole and in order
 // however the bytes are split, and every limit a peer could push against
 // fails with the status that names it.
-#include "network/http_decoder.hpp"
+#include "http/decoder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace process::network {
+namespace process::http::internal {
 namespace {
 
 const char kLibprocessMessage[] =
@@ -694,4 +694,4 @@ TEST(ResponseDecoderTest, Limits) {
 }
 
 }  // namespace
-}  // namespace process::network
+}  // namespace process::http::internal

@@ -1,16 +1,16 @@
 // The message codec against the wire: the exact bytes a libprocess node
 // sends, and every dialect of sender we must accept (libprocess, compactor,
 // User-Agent only), through the request decoder as a node receives them.
-#include "network/message_codec.hpp"
+#include "transport/message_codec.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "network/http_decoder.hpp"
+#include "http/decoder.hpp"
 
-namespace process::network {
+namespace process::transport {
 namespace {
 
 const Address kMaster(net::IP((10u << 24) | 5), 5050);
@@ -280,4 +280,4 @@ TEST(PercentDecodeTest, Errors) {
 }
 
 }  // namespace
-}  // namespace process::network
+}  // namespace process::transport

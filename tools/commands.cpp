@@ -24,7 +24,7 @@
 #include <process/process.hpp>
 
 #include "connection.hpp"
-#include "network/message_codec.hpp"
+#include "transport/message_codec.hpp"
 #include "runtime/runtime.hpp"
 
 namespace procession_cli {
@@ -33,7 +33,7 @@ using process::Address;
 using process::Error;
 using process::Try;
 using process::UPID;
-using process::network::DecodedResponse;
+using process::http::internal::DecodedResponse;
 
 namespace {
 
@@ -287,7 +287,7 @@ int send(const SendOptions& options) {
                        waiting ? &replies : nullptr);
   }
   std::string request;
-  process::network::encodeMessage(from.get(), to->id, to->address, options.name,
+  process::transport::encodeMessage(from.get(), to->id, to->address, options.name,
                                   body.get(), request);
   auto response = connection.get()->exchange(request, options.timeout);
   if (response.isError()) {
@@ -329,7 +329,7 @@ int ping(const PingOptions& options) {
     from = startSender(connection->local(), node);
   }
   std::string request;
-  process::network::encodeMessage(from.get(), to->id, to->address, options.name,
+  process::transport::encodeMessage(from.get(), to->id, to->address, options.name,
                                   "", request);
   if (!options.quiet) {
     std::cout << options.name << " to " << to.get() << " from " << from.get()

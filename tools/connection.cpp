@@ -25,7 +25,7 @@ using process::Address;
 using process::Error;
 using process::Try;
 using process::UPID;
-using process::network::DecodedResponse;
+using process::http::internal::DecodedResponse;
 
 namespace {
 

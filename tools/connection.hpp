@@ -14,7 +14,7 @@
 #include <process/pid.hpp>
 #include <process/try.hpp>
 
-#include "network/http_decoder.hpp"
+#include "http/decoder.hpp"
 
 namespace procession_cli {
 
@@ -41,7 +41,7 @@ class Connection {
 
   // Writes `request` and returns the next response, within `timeout`. An
   // Error (timeout, closed, not HTTP) leaves the connection unusable.
-  process::Try<process::network::DecodedResponse> exchange(
+  process::Try<process::http::internal::DecodedResponse> exchange(
       const std::string& request, Clock::duration timeout);
 
  private:
@@ -53,8 +53,8 @@ class Connection {
   int fd_;
   process::Address peer_;
   process::Address local_;
-  process::network::ResponseDecoder decoder_;
-  std::deque<process::network::DecodedResponse> responses_;
+  process::http::internal::ResponseDecoder decoder_;
+  std::deque<process::http::internal::DecodedResponse> responses_;
 };
 
 }  // namespace procession_cli

@@ -30,8 +30,11 @@ namespace process {
 
 class ProcessBase;
 
+class Context;
+
 namespace detail {
 class ContextImpl;
+ContextImpl& implOf(Context& context);
 }
 
 class Context {
@@ -105,9 +108,9 @@ class Context {
   // Messages that found no process here, since the context started.
   uint64_t droppedMessages() const;
 
-  detail::ContextImpl& impl() { return *impl_; }
-
  private:
+  friend detail::ContextImpl& detail::implOf(Context& context);
+
   std::unique_ptr<detail::ContextImpl> impl_;
 };
 

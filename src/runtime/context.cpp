@@ -83,7 +83,7 @@ ContextImpl::ContextImpl(const Context::Options& options)
   }
   const int workers = options.workers > 0 ? options.workers : defaultWorkers();
   scheduler =
-      std::make_unique<Scheduler>(workers, &Runtime::run, transport.get());
+      std::make_unique<Scheduler>(workers, &Runtime::run, &transport->poller());
   std::unique_lock<std::shared_mutex> guard(contextsMutex());
   contexts().push_back(this);
   if (inMemoryLocalPeers) {
@@ -264,6 +264,10 @@ Context::Context() : Context(Options()) {}
 
 Context::~Context() = default;
 
+detail::ContextImpl& detail::implOf(Context& context) {
+  return *context.impl_;
+}
+
 Context& Context::instance() {
   // Made on first use and never destroyed: processes may still be running
   // while static destructors run at exit.
@@ -274,7 +278,7 @@ Context& Context::instance() {
     // them): from then on no worker runs network handlers, which log.
     std::atexit([] {
       detail::exiting.store(true, std::memory_order_release);
-      made->impl().transport->interrupt();
+      made->impl_->transport->poller().interrupt();
     });
     return made;
   }();
@@ -342,7 +346,7 @@ void finalize(bool finalize_wsa) {
   // state of the program's, and defer() would find them gone. So does the
   // caller, if it is a process: it cannot wait for itself.
   const ProcessBase* caller = currentProcess();
-  context->impl().terminateAllBut([caller](const UPID& pid) {
+  detail::implOf(*context).terminateAllBut([caller](const UPID& pid) {
     return pid.id.rfind("__executor__", 0) == 0 ||
            (caller != nullptr && pid == caller->self());
   });

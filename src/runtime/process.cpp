@@ -217,9 +217,9 @@ void deliver(const UPID& to, Event* event) {
   delete event;
 }
 
-bool deliverMessage(ContextImpl& context, const std::string& toId, UPID from,
-                    std::string name, std::string body) {
-  CellRef cell = context.registry.lookup(toId);
+bool ContextImpl::deliverMessage(const std::string& toId, UPID from,
+                                 std::string name, std::string body) {
+  CellRef cell = registry.lookup(toId);
   if (cell) {
     // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
     auto* event =
@@ -232,16 +232,15 @@ bool deliverMessage(ContextImpl& context, const std::string& toId, UPID from,
     name = std::move(event->event.message.name);
     delete event;
   }
-  context.droppedMessages.fetch_add(1, std::memory_order_relaxed);
-  logDroppedMessage(name, UPID(toId, context.address), "no such process");
+  droppedMessages.fetch_add(1, std::memory_order_relaxed);
+  logDroppedMessage(name, UPID(toId, address), "no such process");
   return false;
 }
 
-Future<http::Response> deliverHttp(ContextImpl& context,
-                                   const std::string& toId,
-                                   std::string routePath,
-                                   http::Request request) {
-  CellRef cell = context.registry.lookup(toId);
+Future<http::Response> ContextImpl::deliverRequest(const std::string& toId,
+                                                   std::string routePath,
+                                                   http::Request request) {
+  CellRef cell = registry.lookup(toId);
   if (!cell) {
     return http::NotFound();
   }
@@ -255,6 +254,10 @@ Future<http::Response> deliverHttp(ContextImpl& context,
     return http::NotFound();
   }
   return response;
+}
+
+void ContextImpl::deliverExited(const UPID& linker, const UPID& linkee) {
+  detail::deliverExited(linker, linkee);
 }
 
 void deliverExited(const UPID& linker, const UPID& linkee) {
@@ -271,6 +274,19 @@ void deliverExited(const UPID& linker, const UPID& linkee) {
     return;
   }
   deliver(linker, new QueuedExit(linkee));
+}
+
+ContextImpl& callerContext() {
+  if (runningProcess != nullptr) {
+    if (ContextImpl* context = Runtime::contextOf(*runningProcess)) {
+      return *context;
+    }
+  }
+  return implOf(Context::instance());
+}
+
+Transport& callerTransport() {
+  return *callerContext().transport;
 }
 
 UPID currentSelf() {
@@ -329,10 +345,10 @@ void Runtime::help(ProcessBase* receiver) {
 }
 
 void Runtime::run(ProcessBase* process) {
+  // The turn may end the process: its context outlives it.
+  Transport& transport = *process->context_->transport;
   runBatch(process, kBatch);
-  if (sendsBuffered) {
-    flushBufferedSends();
-  }
+  transport.endTurn();
 }
 
 void Runtime::runBatch(ProcessBase* process, int batch) {
@@ -630,7 +646,7 @@ void dropMessage(const ProcessBase* counter, const UPID& from, const UPID& to,
     context = contextAt(from.address);
   }
   if (context == nullptr) {
-    context = &Context::instance().impl();
+    context = &implOf(Context::instance());
   }
   context->droppedMessages.fetch_add(1, std::memory_order_relaxed);
   static std::atomic<uint64_t> drops{0};
@@ -767,7 +783,7 @@ void post(const UPID& from, const UPID& to, const std::string& name,
     // Counted by the sender's context, else the default one's.
     detail::ContextImpl* context = detail::contextAt(from.address);
     if (context == nullptr) {
-      context = &Context::instance().impl();
+      context = &detail::implOf(Context::instance());
     }
     context->droppedMessages.fetch_add(1, std::memory_order_relaxed);
     detail::logDroppedMessage(name, to, "an invalid or empty UPID");
@@ -779,7 +795,7 @@ void post(const UPID& from, const UPID& to, const std::string& name,
   if (detail::contextAt(to.address) == nullptr) {
     detail::ContextImpl* context = detail::contextAt(from.address);
     if (context == nullptr) {
-      context = &Context::instance().impl();
+      context = &detail::implOf(Context::instance());
     }
     context->transport->send(from, to, name, std::move(body));
     return;

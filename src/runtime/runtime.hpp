@@ -18,10 +18,9 @@
 #include "runtime/hazard.hpp"
 #include "runtime/registry.hpp"
 #include "runtime/scheduler.hpp"
+#include "runtime/transport.hpp"
 
 namespace process::detail {
-
-class Transport;
 
 struct Route {
   std::string name;
@@ -43,10 +42,13 @@ struct ProcessExtras {
 inline constexpr uint32_t kScheduled = 1;    // queued or running
 inline constexpr uint32_t kTerminating = 2;  // terminate with inject asked
 
-class ContextImpl {
+class ContextImpl final : public Host {
  public:
   explicit ContextImpl(const Context::Options& options);
   ~ContextImpl();
+
+  ContextImpl(const ContextImpl&) = delete;
+  ContextImpl& operator=(const ContextImpl&) = delete;
 
   UPID spawn(ProcessBase* process, bool manage);
   // Terminates every process and stops the workers.
@@ -57,6 +59,18 @@ class ContextImpl {
 
   // Whether a process at `to` is reached through the transport.
   bool isRemote(const Address& to) const;
+
+  // Host: what the transport asks of us.
+  bool deliverMessage(const std::string& toId, UPID from, std::string name,
+                      std::string body) override;
+  Future<http::Response> deliverRequest(const std::string& toId,
+                                        std::string routePath,
+                                        http::Request request) override;
+  void deliverExited(const UPID& linker, const UPID& linkee) override;
+  void countDropped(uint64_t messages) override {
+    droppedMessages.fetch_add(messages, std::memory_order_relaxed);
+  }
+  void readerBusy() override { Scheduler::wakeSpareWorker(); }
 
   Address address;  // advertised
   Address bound;
@@ -69,6 +83,14 @@ class ContextImpl {
  private:
   bool shutDown_ = false;
 };
+
+// The context behind a public Context.
+ContextImpl& implOf(Context& context);
+// The context the calling process runs in, else the default context.
+ContextImpl& callerContext();
+
+// Tell local `linker` that `linkee` is gone.
+void deliverExited(const UPID& linker, const UPID& linkee);
 
 // The contexts of this OS process, to find a process by address and id.
 CellRef resolve(const UPID& pid);
@@ -118,6 +140,9 @@ class Runtime {
   // Schedules a freshly spawned process: its first run calls initialize().
   static void start(ProcessBase* process) { schedule(process, 0); }
   static ProcessExtras& extras(ProcessBase& process);
+  static ContextImpl* contextOf(const ProcessBase& process) {
+    return process.context_;
+  }
 
  private:
   static void schedule(ProcessBase* process, uint32_t bits) {

@@ -1,6 +1,12 @@
-// What the runtime asks of the network layer: carry a message or a link to
-// a process on another node. The runtime decides what is remote; the
-// network (src/network) implements this and makes it with makeTransport().
+// The seam between the runtime and the network, both ways.
+//
+// The runtime decides what is remote and hands it to its context's
+// Transport: send a message, make a link, end a turn, stop. The network
+// (src/transport) implements Transport and reaches the runtime only through
+// the Host it is given: deliver a message, deliver an HTTP request, deliver
+// an exit notice, count a drop. Nothing else of the runtime is visible to
+// it, and the runtime's own tests run against a fake Transport and a fake
+// Poller (tests/runtime_seam_test.cpp) without a socket.
 #pragma once
 
 #include <atomic>
@@ -15,14 +21,46 @@
 
 #include "runtime/poller.hpp"
 
+namespace process::net {
+class EventLoop;  // the loop a transport runs on (src/net)
+}
+
 namespace process::detail {
 
-class ContextImpl;
-
-class Transport : public Poller {
+// What the network may ask of the runtime: one per context.
+class Host {
  public:
+  // Hands an arrived message to process `toId`; false (and the message
+  // dropped, logged, counted) if there is none.
+  virtual bool deliverMessage(const std::string& toId, UPID from,
+                              std::string name, std::string body) = 0;
+  // Hands an HTTP request to process `toId`, to the route its path (after
+  // the id) names. 404 if there is no such process or route.
+  virtual Future<http::Response> deliverRequest(const std::string& toId,
+                                                std::string routePath,
+                                                http::Request request) = 0;
+  // Tells local `linker` that `linkee` is gone.
+  virtual void deliverExited(const UPID& linker, const UPID& linkee) = 0;
+  // Messages the network could not deliver (counted in droppedMessages()).
+  virtual void countDropped(uint64_t messages) = 0;
+  // The calling worker read a stream of messages and will be busy running
+  // them: another worker should go on reading.
+  virtual void readerBusy() = 0;
+
+ protected:
+  ~Host() = default;
+};
+
+class Transport {
+ public:
+  virtual ~Transport() = default;
+
   // Where the node listens (the port is known once bound).
   virtual Address bound() const = 0;
+  // What the scheduler's idle workers poll and wait in.
+  virtual Poller& poller() = 0;
+  // The loop the transport runs on, which the HTTP client shares.
+  virtual net::EventLoop& loop() = 0;
   // Queues `name`/`body` from local `from` for `to` on another node. Never
   // blocks; a message that cannot be delivered is dropped, logged, counted.
   virtual void send(const UPID& from, const UPID& to, const std::string& name,
@@ -30,6 +68,10 @@ class Transport : public Poller {
   // `linker` (local) hears exited(linkee) once when the connection to
   // linkee's node breaks, or at once if the node cannot be reached.
   virtual void link(const UPID& linker, const UPID& linkee) = 0;
+  // A process's turn on this worker ended: what the turn sent (messages,
+  // answers to HTTP requests) is written now, so that one turn's sends
+  // leave in one system call per connection.
+  virtual void endTurn() = 0;
   // Closes every connection and stops serving; after the workers are gone.
   virtual void stop() = 0;
 };
@@ -38,26 +80,16 @@ class Transport : public Poller {
 // the default context, which is never destroyed, stops running handlers.
 extern std::atomic<bool> exiting;
 
-// Binds and listens (a port in use is a fatal, clear error).
-std::unique_ptr<Transport> makeTransport(ContextImpl& context,
+// Binds and listens. Throws std::system_error (the port is taken) or
+// std::invalid_argument (an ip that is no address), as Context documents.
+// The library's network defines it (src/transport/network.cpp); the
+// runtime's tests link a fake instead.
+std::unique_ptr<Transport> makeTransport(Host& host,
                                          const Context::Options& options);
 
-// Sends made by a process are buffered per connection and written when its
-// worker ends the batch: one system call carries many messages.
-extern thread_local bool sendsBuffered;
-void flushBufferedSends();
-
-// For the network: hand an arrived message to process `toId` of `context`;
-// false (and the message dropped, logged, counted) if there is none.
-bool deliverMessage(ContextImpl& context, const std::string& toId, UPID from,
-                    std::string name, std::string body);
-// Hands an HTTP request to process `toId` of `context`, to the route its
-// path (after the id) names. 404 if there is no such process or route.
-Future<http::Response> deliverHttp(ContextImpl& context,
-                                   const std::string& toId,
-                                   std::string routePath,
-                                   http::Request request);
-// Tell local `linker` that `linkee` is gone.
-void deliverExited(const UPID& linker, const UPID& linkee);
+// The transport of the context the caller runs in: its process's, else the
+// default context's. For the HTTP client, which may be called from any
+// thread.
+Transport& callerTransport();
 
 }  // namespace process::detail

@@ -6,13 +6,13 @@
 #include <cstdio>
 #include <string_view>
 
-#include "network/inbound.hpp"
-#include "network/network.hpp"
+#include "transport/inbound.hpp"
+#include "transport/network.hpp"
 #include "runtime/transport.hpp"
 
 #include <process/process.hpp>
 
-namespace process::network {
+namespace process::transport {
 namespace {
 
 // Headers the connection itself decides.
@@ -76,7 +76,7 @@ bool bodiless(uint16_t code) {
 // loop together when the turn ends: the many answers of one turn cost one
 // post, and one write per connection.
 struct Completed {
-  std::shared_ptr<LoopGate> gate;
+  std::shared_ptr<net::LoopGate> gate;
   std::weak_ptr<InboundConnection> connection;
   uint64_t seq = 0;
   Future<http::Response> response;
@@ -102,11 +102,14 @@ void completeAll(const std::vector<Completed>& batch) {
 }  // namespace
 
 void flushAnswers() {
+  if (completedThisTurn.empty()) {
+    return;
+  }
   std::vector<Completed> batch;
   batch.swap(completedThisTurn);
   // One post per node (almost always a single one).
   while (!batch.empty()) {
-    const std::shared_ptr<LoopGate> gate = batch.front().gate;
+    const std::shared_ptr<net::LoopGate> gate = batch.front().gate;
     std::vector<Completed> mine;
     std::vector<Completed> others;
     for (Completed& completed : batch) {
@@ -132,7 +135,7 @@ void InboundConnection::handleRoute(DecodedRequest& decoded) {
   }
   Try<std::string> path = http::normalizePath(std::string(target));
   if (path.isError()) {
-    if (shouldLog(routeLogs)) {
+    if (net::shouldLog(routeLogs)) {
       LOG(WARNING) << "Bad request path from " << peer_ << ": " << path.error();
     }
     answer(400, path.error() + "\n");
@@ -188,8 +191,8 @@ void InboundConnection::handleRoute(DecodedRequest& decoded) {
   slot.headOnly = decoded.method == "HEAD";
   slot.plainStream = decoded.versionMinor == 0;
   const uint64_t seq = slot.seq;
-  Future<http::Response> response = detail::deliverHttp(
-      network_.context(), id, std::move(routePath), std::move(request));
+  Future<http::Response> response = network_.host().deliverRequest(
+      id, std::move(routePath), std::move(request));
   // Through the gate, and without holding the connection: the answer may
   // come after the node is gone.
   auto back = [gate = network_.gate(), connection = weak_from_this(),
@@ -199,7 +202,6 @@ void InboundConnection::handleRoute(DecodedRequest& decoded) {
                                             .connection = connection,
                                             .seq = seq,
                                             .response = done});
-      detail::sendsBuffered = true;
       return;
     }
     gate->post([connection, seq, done] {
@@ -348,4 +350,4 @@ void InboundConnection::flushSlots() {
   }
 }
 
-}  // namespace process::network
+}  // namespace process::transport

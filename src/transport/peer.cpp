@@ -1,4 +1,4 @@
-#include "network/outbound.hpp"
+#include "transport/peer.hpp"
 
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -11,19 +11,12 @@
 
 #include <process/process.hpp>
 
-#include "network/inbound.hpp"
-#include "network/message_codec.hpp"
-#include "network/network.hpp"
-#include "runtime/runtime.hpp"
+#include "transport/inbound.hpp"
+#include "transport/message_codec.hpp"
+#include "transport/network.hpp"
 
 namespace process {
-namespace detail {
-
-thread_local bool sendsBuffered = false;
-
-}  // namespace detail
-
-namespace network {
+namespace transport {
 namespace {
 
 // Past this much queued for one peer, a worker writes at once instead of
@@ -75,9 +68,8 @@ void Peer::enqueue(const UPID& from, const UPID& to, const std::string& name,
     std::lock_guard<std::mutex> guard(mutex_);
     if (state_ == State::kBroken ||
         pendingBytes_ >= network_.limits().maxOutboundBytes) {
-      network_.context().droppedMessages.fetch_add(1,
-                                                   std::memory_order_relaxed);
-      if (shouldLog(dropLogs)) {
+      network_.host().countDropped(1);
+      if (net::shouldLog(dropLogs)) {
         LOG(WARNING) << "Dropped message '" << name << "' to " << to << ": "
                      << (state_ == State::kBroken
                              ? "its node cannot be reached"
@@ -115,7 +107,6 @@ void Peer::enqueue(const UPID& from, const UPID& to, const std::string& name,
   }
   if (remember) {
     buffered.push_back(shared_from_this());
-    detail::sendsBuffered = true;
   }
   if (flushNow) {
     flush();
@@ -243,7 +234,7 @@ void Peer::connect() {
     fail("cannot open a socket: " + opened.message());
     return;
   }
-  keepFromChildren(socket_->native_handle());
+  net::keepFromChildren(socket_->native_handle());
   connectTimer_ = std::make_unique<asio::steady_timer>(network_.io());
   connectTimer_->expires_after(network_.limits().connectTimeout.chrono());
   connectTimer_->async_wait(
@@ -368,7 +359,7 @@ void Peer::addLink(const UPID& linker, const UPID& linkee) {
     broken = state_ == State::kBroken;
   }
   if (broken) {
-    detail::deliverExited(linker, linkee);
+    network_.host().deliverExited(linker, linkee);
     return;
   }
   std::vector<UPID>& linkers = links_[linkee];
@@ -406,8 +397,7 @@ void Peer::fail(const std::string& reason) {
   }
   network_.broken(this);
   if (lost > 0) {
-    network_.context().droppedMessages.fetch_add(lost,
-                                                 std::memory_order_relaxed);
+    network_.host().countDropped(lost);
   }
   // A peer that closes or resets its end (it exited, or restarts) or our
   // own node stopping is routine when nothing was lost; the links fire
@@ -420,7 +410,7 @@ void Peer::fail(const std::string& reason) {
                : std::string();
   if (routine) {
     LOG(INFO) << "Connection to " << address_ << " lost: " << reason;
-  } else if (shouldLog(lostLogs)) {
+  } else if (net::shouldLog(lostLogs)) {
     LOG(WARNING) << "Connection to " << address_ << " lost: " << reason
                  << dropped;
   }
@@ -434,7 +424,7 @@ void Peer::fail(const std::string& reason) {
   links_.clear();
   for (const auto& [linkee, linkers] : links) {
     for (const UPID& linker : linkers) {
-      detail::deliverExited(linker, linkee);
+      network_.host().deliverExited(linker, linkee);
     }
   }
 }
@@ -447,25 +437,22 @@ void Peer::closeSocket() {
   }
 }
 
-}  // namespace network
-
-namespace detail {
-
 void flushBufferedSends() {
-  sendsBuffered = false;
-  network::flushAnswers();
+  if (buffered.empty()) {
+    return;
+  }
   // A flush can buffer nothing new, but keep the swap: a peer's flush must
   // not see the list it is in being changed.
-  std::vector<std::shared_ptr<network::Peer>> peers;
-  peers.swap(network::buffered);
+  std::vector<std::shared_ptr<Peer>> peers;
+  peers.swap(buffered);
   for (const auto& peer : peers) {
     peer->flush();
   }
   peers.clear();
-  if (network::buffered.empty()) {
-    network::buffered.swap(peers);  // keep the capacity
+  if (buffered.empty()) {
+    buffered.swap(peers);  // keep the capacity
   }
 }
 
-}  // namespace detail
+}  // namespace transport
 }  // namespace process

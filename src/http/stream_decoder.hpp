@@ -14,9 +14,9 @@
 #include <string>
 #include <string_view>
 
-#include "network/http_decoder.hpp"
+#include "http/decoder.hpp"
 
-namespace process::network {
+namespace process::http::internal {
 
 class ResponseStreamDecoder {
  public:
@@ -62,4 +62,4 @@ class ResponseStreamDecoder {
   std::unique_ptr<State> state_;
 };
 
-}  // namespace process::network
+}  // namespace process::http::internal

@@ -3,7 +3,7 @@
 // that is how the head limit is enforced precisely and how completed
 // messages are handed out from the feed loop rather than from inside
 // llhttp's C callbacks (a user callback may throw).
-#include "network/http_decoder.hpp"
+#include "http/decoder.hpp"
 
 #include <llhttp.h>
 
@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <string>
 
-namespace process::network {
+namespace process::http::internal {
 
 namespace {
 
@@ -507,4 +507,4 @@ const std::string& ResponseDecoder::error() const {
   return state_->error;
 }
 
-}  // namespace process::network
+}  // namespace process::http::internal

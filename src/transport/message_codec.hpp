@@ -10,9 +10,18 @@
 #include <process/pid.hpp>
 #include <process/try.hpp>
 
-#include "network/http_decoder.hpp"
+#include "http/decoder.hpp"
 
-namespace process::network {
+namespace process::transport {
+
+// The HTTP of the wire, from src/http.
+using http::internal::DecodedRequest;
+using http::internal::DecodedResponse;
+using http::internal::equalsIgnoreCase;
+using http::internal::Header;
+using http::internal::HttpLimits;
+using http::internal::RequestDecoder;
+using http::internal::ResponseDecoder;
 
 // Appends to `out` the request carrying message `name` with `body` from
 // `from` (a UPID as text) to process `toId` at `toAddress`.
@@ -45,4 +54,4 @@ Try<MessageHeader> parseMessage(const DecodedRequest& request,
 // "%41b" -> "Ab"; an Error for a truncated or non-hex escape.
 Try<std::string> percentDecode(std::string_view text);
 
-}  // namespace process::network
+}  // namespace process::transport

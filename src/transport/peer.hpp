@@ -17,9 +17,9 @@
 
 #include <process/pid.hpp>
 
-#include "network/http_decoder.hpp"
+#include "transport/message_codec.hpp"
 
-namespace process::network {
+namespace process::transport {
 
 class Network;
 
@@ -31,7 +31,7 @@ class Peer : public std::enable_shared_from_this<Peer> {
   const Address& address() const { return address_; }
 
   // Any thread. Encodes the message into the queue; written at once, or at
-  // the end of the sending worker's batch (flushBufferedSends()).
+  // the end of the sending process's turn (flushBufferedSends()).
   void enqueue(const UPID& from, const UPID& to, const std::string& name,
                const std::string& body);
   // Any thread: writes what is queued if no write is under way.
@@ -93,4 +93,8 @@ class Peer : public std::enable_shared_from_this<Peer> {
   std::unordered_map<UPID, std::vector<UPID>> links_;  // linkee -> linkers
 };
 
-}  // namespace process::network
+// Writes what this thread's process turn queued for peers, one system
+// call per peer.
+void flushBufferedSends();
+
+}  // namespace process::transport

@@ -1,4 +1,4 @@
-#include "network/inbound.hpp"
+#include "transport/inbound.hpp"
 
 #include <sys/socket.h>
 
@@ -7,13 +7,11 @@
 
 #include <glog/logging.h>
 
-#include "network/message_codec.hpp"
-#include "network/network.hpp"
-#include "runtime/runtime.hpp"
-#include "runtime/scheduler.hpp"
+#include "transport/message_codec.hpp"
+#include "transport/network.hpp"
 #include "runtime/transport.hpp"
 
-namespace process::network {
+namespace process::transport {
 namespace {
 
 // Answers not yet taken by a peer that keeps sending: past this, reading
@@ -60,7 +58,7 @@ InboundConnection::InboundConnection(Network& network,
       requestTimer_(network.io()),
       decoder_(network.httpLimits()),
       fd_(socket_.native_handle()) {
-  keepFromChildren(fd_);
+  net::keepFromChildren(fd_);
   asio::error_code ec;
   const auto remote = socket_.remote_endpoint(ec);
   peer_ =
@@ -151,7 +149,7 @@ void InboundConnection::onReadable() {
   // A stream of messages: this worker will be busy running them, so
   // another takes over reading (parsing and running then overlap).
   if (completed >= kStreamMessages) {
-    detail::Scheduler::wakeSpareWorker();
+    network_.host().readerBusy();
   }
   write();
   if (!closeAfterWrite_ && out_.size() < kMaxUnwrittenAnswers &&
@@ -174,15 +172,15 @@ void InboundConnection::handle(DecodedRequest& request) {
 void InboundConnection::handleMessage(DecodedRequest& request) {
   Try<MessageHeader> header = parseMessage(request, &senders_);
   if (header.isError()) {
-    if (shouldLog(badMessageLogs)) {
+    if (net::shouldLog(badMessageLogs)) {
       LOG(WARNING) << "Bad message from " << peer_ << ": " << header.error();
     }
     answer(400, header.error() + "\n");
     return;
   }
   MessageHeader& message = header.get();
-  const bool delivered = detail::deliverMessage(
-      network_.context(), message.to, std::move(message.from),
+  const bool delivered = network_.host().deliverMessage(
+      message.to, std::move(message.from),
       std::move(message.name), std::move(request.body));
   answer(delivered ? 202 : 404);
 }
@@ -224,7 +222,7 @@ void InboundConnection::emit(std::string bytes) {
 
 void InboundConnection::reject() {
   const int status = decoder_.errorStatus();
-  if (shouldLog(rejectLogs)) {
+  if (net::shouldLog(rejectLogs)) {
     LOG(WARNING) << "Rejected a request from " << peer_ << " (" << status
                  << "): " << decoder_.error();
   }
@@ -283,7 +281,7 @@ void InboundConnection::onTimer() {
   timerArmed_ = false;
   const Deadline now = std::chrono::steady_clock::now();
   if (writeDeadline_ && *writeDeadline_ <= now) {
-    if (shouldLog(rejectLogs)) {
+    if (net::shouldLog(rejectLogs)) {
       LOG(WARNING) << "Closing the connection from " << peer_
                    << ": it took none of its answers within "
                    << network_.limits().requestTimeout;
@@ -293,7 +291,7 @@ void InboundConnection::onTimer() {
   }
   if (readDeadline_ && *readDeadline_ <= now) {
     readDeadline_.reset();
-    if (shouldLog(rejectLogs)) {
+    if (net::shouldLog(rejectLogs)) {
       LOG(WARNING) << "Closing the connection from " << peer_
                    << ": no whole request within "
                    << network_.limits().requestTimeout;
@@ -378,4 +376,4 @@ void InboundConnection::close(const std::string& why) {
   network_.closed(shared_from_this());
 }
 
-}  // namespace process::network
+}  // namespace process::transport

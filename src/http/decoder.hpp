@@ -10,13 +10,21 @@
 #include <type_traits>
 #include <vector>
 
-namespace process::network {
+#include <process/context.hpp>
+
+namespace process::http::internal {
 
 struct HttpLimits {
   size_t maxHeaderBytes = size_t{64} * 1024;  // request/status line and headers
   size_t maxBodyBytes = size_t{64} * 1024 * 1024;
   size_t maxHeaders = 128;
 };
+
+// What a context's limits mean for one HTTP decoder.
+inline HttpLimits httpLimitsOf(const Context::Limits& limits) {
+  return HttpLimits{.maxHeaderBytes = limits.maxHeaderBytes,
+                    .maxBodyBytes = limits.maxBodyBytes};
+}
 
 struct Header {
   std::string name;  // as sent
@@ -144,4 +152,4 @@ class ResponseDecoder {
   std::unique_ptr<State> state_;
 };
 
-}  // namespace process::network
+}  // namespace process::http::internal

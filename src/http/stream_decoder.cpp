@@ -4,14 +4,14 @@
 // inside llhttp's C callbacks (a handler completes futures, which runs user
 // code). Body bytes are collected as views into the caller's buffer and
 // handed out at each pause and at the end of each feed().
-#include "network/http_client_decoder.hpp"
+#include "http/stream_decoder.hpp"
 
 #include <llhttp.h>
 
 #include <string>
 #include <vector>
 
-namespace process::network {
+namespace process::http::internal {
 
 namespace {
 
@@ -390,4 +390,4 @@ const std::string& ResponseStreamDecoder::error() const {
   return state_->error;
 }
 
-}  // namespace process::network
+}  // namespace process::http::internal

@@ -2,14 +2,14 @@
 // caller's buffer (one reservation, no temporaries) because every message
 // sent goes through it; parsing accepts the libprocess and compactor
 // dialects described in docs/wire.md.
-#include "network/message_codec.hpp"
+#include "transport/message_codec.hpp"
 
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
 
-namespace process::network {
+namespace process::transport {
 
 namespace {
 
@@ -279,4 +279,4 @@ Try<std::string> percentDecode(std::string_view text) {
   return decoded;
 }
 
-}  // namespace process::network
+}  // namespace process::transport

@@ -1,51 +1,29 @@
-#include "network/network.hpp"
+#include "transport/network.hpp"
 
-#include <fcntl.h>
-
-#include <chrono>
 #include <stdexcept>
 #include <string>
 #include <system_error>
-#include <thread>
+#include <vector>
 
 #include <glog/logging.h>
 
-#include "network/inbound.hpp"
-#include "network/outbound.hpp"
-#include "runtime/runtime.hpp"
+#include "transport/inbound.hpp"
+#include "transport/peer.hpp"
 
 namespace process {
-namespace network {
+namespace transport {
 namespace {
-
-constexpr size_t kReadBufferBytes = size_t{64} * 1024;
 
 std::atomic<uint64_t> acceptLogs{0};
 
 }  // namespace
 
-void keepFromChildren(int fd) {
-  const int flags = ::fcntl(fd, F_GETFD);
-  if (flags >= 0) {
-    ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
-  }
-}
-
-bool shouldLog(std::atomic<uint64_t>& counter, uint64_t burst) {
-  const uint64_t count = counter.fetch_add(1, std::memory_order_relaxed) + 1;
-  return count <= burst || count % 1000 == 0;
-}
-
-Network::Network(detail::ContextImpl& context, const Context::Options& options)
-    : context_(context),
-      limits_(options.limits),
-      httpLimits_{.maxHeaderBytes = options.limits.maxHeaderBytes,
-                  .maxBodyBytes = options.limits.maxBodyBytes},
-      work_(asio::make_work_guard(io_)),
-      acceptor_(io_),
-      acceptRetry_(io_),
-      gate_(std::make_shared<LoopGate>(io_)),
-      readBuffer_(kReadBufferBytes) {
+Network::Network(detail::Host& host, const Context::Options& options)
+    : host_(host),
+      loop_(options.limits),
+      httpLimits_(http::internal::httpLimitsOf(options.limits)),
+      acceptor_(loop_.io()),
+      acceptRetry_(loop_.io()) {
   Try<net::IP> ip = net::IP::parse(options.ip);
   if (ip.isError()) {
     throw std::invalid_argument("Context: cannot listen on '" + options.ip +
@@ -56,7 +34,7 @@ Network::Network(detail::ContextImpl& context, const Context::Options& options)
   asio::error_code ec;
   acceptor_.open(endpoint.protocol(), ec);
   if (!ec) {
-    keepFromChildren(acceptor_.native_handle());
+    net::keepFromChildren(acceptor_.native_handle());
     acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
     acceptor_.bind(endpoint, ec);
   }
@@ -77,43 +55,6 @@ Network::~Network() {
   stop();
 }
 
-void Network::poll() {
-  if (detail::exiting.load(std::memory_order_acquire) ||
-      polling_.exchange(true, std::memory_order_acquire)) {
-    return;
-  }
-  io_.poll();
-  polling_.store(false, std::memory_order_release);
-}
-
-detail::Poller::WaitResult Network::wait(std::chrono::microseconds timeout) {
-  if (detail::exiting.load(std::memory_order_acquire)) {
-    return WaitResult::kClosed;
-  }
-  if (polling_.exchange(true, std::memory_order_acquire)) {
-    return blocked_.load(std::memory_order_acquire) ? WaitResult::kWatched
-                                                    : WaitResult::kHeld;
-  }
-  // An interrupt whose wake-up handler another poll() ran is still seen.
-  if (!interrupted_.exchange(false, std::memory_order_acq_rel)) {
-    blocked_.store(true, std::memory_order_release);
-    if (timeout.count() > 0) {
-      io_.run_one_for(timeout);
-    } else {
-      io_.run_one();
-    }
-    blocked_.store(false, std::memory_order_release);
-    interrupted_.store(false, std::memory_order_relaxed);
-  }
-  polling_.store(false, std::memory_order_release);
-  return WaitResult::kWaited;
-}
-
-void Network::interrupt() {
-  interrupted_.store(true, std::memory_order_release);
-  asio::post(io_, [] {});
-}
-
 void Network::accept() {
   acceptor_.async_accept(
       [this](const asio::error_code& ec, asio::ip::tcp::socket socket) {
@@ -126,7 +67,7 @@ void Network::accept() {
           }
           // Out of descriptors, most likely: try again shortly rather than
           // spin on an error that will not go away at once.
-          if (shouldLog(acceptLogs)) {
+          if (net::shouldLog(acceptLogs)) {
             LOG(WARNING) << "Accepting on " << bound_
                          << " failed: " << ec.message();
           }
@@ -138,8 +79,8 @@ void Network::accept() {
           });
           return;
         }
-        if (inbound_.size() >= limits_.maxConnections) {
-          if (shouldLog(acceptLogs)) {
+        if (inbound_.size() >= limits().maxConnections) {
+          if (net::shouldLog(acceptLogs)) {
             LOG(WARNING) << "Refusing a connection on " << bound_ << ": "
                          << inbound_.size() << " are open, the limit";
           }
@@ -180,9 +121,9 @@ std::shared_ptr<Peer> Network::peer(const Address& address) {
   }
   if (stopping()) {
     // No loop will run it: the connection fails at once.
-    asio::post(io_, [peer] { peer->fail("the node is stopping"); });
+    loop_.post([peer] { peer->fail("the node is stopping"); });
   } else {
-    asio::post(io_, [peer] { peer->connect(); });
+    loop_.post([peer] { peer->connect(); });
   }
   return peer;
 }
@@ -194,19 +135,22 @@ void Network::send(const UPID& from, const UPID& to, const std::string& name,
 
 void Network::link(const UPID& linker, const UPID& linkee) {
   std::shared_ptr<Peer> target = peer(linkee.address);
-  asio::post(io_,
+  loop_.post(
              [target, linker, linkee] { target->addLink(linker, linkee); });
 }
 
+void Network::endTurn() {
+  flushAnswers();
+  flushBufferedSends();
+}
+
 void Network::stop() {
-  if (stopping_.exchange(true)) {
+  if (stopped_) {
     return;
   }
+  stopped_ = true;
   // The workers are gone: the loop is ours.
-  while (polling_.exchange(true, std::memory_order_acquire)) {
-    std::this_thread::yield();
-  }
-  gate_->close();
+  loop_.beginStop();
   asio::error_code ignored;
   acceptor_.close(ignored);
   acceptRetry_.cancel();
@@ -226,20 +170,18 @@ void Network::stop() {
   }
   // Run what the closes cancelled, so that their handlers let go of the
   // connections while the loop still exists.
-  work_.reset();
-  io_.restart();
-  io_.poll();
+  loop_.finish();
   std::lock_guard<std::mutex> guard(peersMutex_);
   peers_.clear();
 }
 
-}  // namespace network
+}  // namespace transport
 
 namespace detail {
 
-std::unique_ptr<Transport> makeTransport(ContextImpl& context,
+std::unique_ptr<Transport> makeTransport(Host& host,
                                          const Context::Options& options) {
-  return std::make_unique<network::Network>(context, options);
+  return std::make_unique<transport::Network>(host, options);
 }
 
 }  // namespace detail

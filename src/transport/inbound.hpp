@@ -16,10 +16,10 @@
 #include <process/http.hpp>
 #include <process/pid.hpp>
 
-#include "network/http_decoder.hpp"
-#include "network/message_codec.hpp"
+#include "http/decoder.hpp"
+#include "transport/message_codec.hpp"
 
-namespace process::network {
+namespace process::transport {
 
 class Network;
 
@@ -110,4 +110,4 @@ class InboundConnection
 // loops.
 void flushAnswers();
 
-}  // namespace process::network
+}  // namespace process::transport

@@ -24,12 +24,12 @@
 #include <process/context.hpp>
 #include <process/http_client.hpp>
 
-#include "network/http_client_decoder.hpp"
-#include "network/network.hpp"
-#include "runtime/runtime.hpp"
+#include "http/stream_decoder.hpp"
+#include "net/event_loop.hpp"
+#include "runtime/transport.hpp"
 
 namespace process {
-namespace network {
+namespace http::internal {
 namespace {
 
 // Reads per turn of the loop, so that a server streaming without pause
@@ -88,13 +88,13 @@ class ClientConnection final
     : public std::enable_shared_from_this<ClientConnection>,
       private ResponseStreamDecoder::Handler {
  public:
-  ClientConnection(Network& network, Target target)
-      : network_(network),
+  ClientConnection(net::EventLoop& loop, Target target)
+      : loop_(loop),
         target_(std::move(target)),
         where_(target_.host + ":" + std::to_string(target_.port)),
-        socket_(network.io()),
-        connectTimer_(network.io()),
-        decoder_(network.httpLimits()) {}
+        socket_(loop.io()),
+        connectTimer_(loop.io()),
+        decoder_(httpLimitsOf(loop.limits())) {}
 
   ~ClientConnection() = default;
 
@@ -105,7 +105,7 @@ class ClientConnection final
 
   // Resolves and connects, on the loop.
   void start() {
-    asio::post(network_.io(), [self = shared_from_this()] { self->begin(); });
+    asio::post(loop_.io(), [self = shared_from_this()] { self->begin(); });
   }
 
   Future<Nothing> connected() const { return connected_.future(); }
@@ -147,7 +147,7 @@ class ClientConnection final
       scheduled_ = true;
     }
     if (post) {
-      asio::post(network_.io(), [self = shared_from_this()] { self->run(); });
+      asio::post(loop_.io(), [self = shared_from_this()] { self->run(); });
     }
     return future;
   }
@@ -158,7 +158,7 @@ class ClientConnection final
       std::lock_guard<std::mutex> guard(mutex_);
       open_ = false;
     }
-    asio::post(network_.io(), [self = shared_from_this(),
+    asio::post(loop_.io(), [self = shared_from_this(),
                                why = std::move(why)] { self->close(why); });
   }
 
@@ -168,7 +168,7 @@ class ClientConnection final
 
   // No handle is left: close once no response is due.
   void release() {
-    asio::post(network_.io(), [self = shared_from_this()] {
+    asio::post(loop_.io(), [self = shared_from_this()] {
       self->run();
       self->released_ = true;
       self->maybeCloseIdle();
@@ -268,7 +268,7 @@ class ClientConnection final
       connectTo(target_.ip.get());
       return;
     }
-    resolver_ = std::make_unique<asio::ip::tcp::resolver>(network_.io());
+    resolver_ = std::make_unique<asio::ip::tcp::resolver>(loop_.io());
     resolver_->async_resolve(
         asio::ip::tcp::v4(), target_.host, std::to_string(target_.port),
         [self = shared_from_this()](
@@ -303,8 +303,8 @@ class ClientConnection final
             opened.message());
       return;
     }
-    keepFromChildren(socket_.native_handle());
-    const Duration timeout = network_.limits().connectTimeout;
+    net::keepFromChildren(socket_.native_handle());
+    const Duration timeout = loop_.limits().connectTimeout;
     connectTimer_.expires_after(timeout.chrono());
     connectTimer_.async_wait(
         [self = shared_from_this(), timeout](const asio::error_code& ec) {
@@ -376,7 +376,7 @@ class ClientConnection final
       return;
     }
     const Duration timeout = pending->timeout.get();
-    pending->timer = std::make_unique<asio::steady_timer>(network_.io());
+    pending->timer = std::make_unique<asio::steady_timer>(loop_.io());
     pending->timer->expires_after(timeout.chrono());
     pending->timer->async_wait([self = shared_from_this(),
                                 weak = std::weak_ptr<Pending>(pending),
@@ -432,7 +432,7 @@ class ClientConnection final
       writing_ = true;
       outgoing_.front().reader->read().onAny(
           [self = shared_from_this()](const Future<std::string>& piece) {
-            asio::post(self->network_.io(),
+            asio::post(self->loop_.io(),
                        [self, piece] { self->onPipeRead(piece); });
           });
     }
@@ -469,7 +469,7 @@ class ClientConnection final
             }
             return;
           }
-          std::vector<char>& buffer = self->network_.readBuffer();
+          std::vector<char>& buffer = self->loop_.readBuffer();
           for (int turn = 0; turn < kReadsPerTurn; ++turn) {
             const ssize_t got =
                 ::recv(self->socket_.native_handle(), buffer.data(),
@@ -560,7 +560,7 @@ class ClientConnection final
                                           weakPending = std::weak_ptr<Pending>(
                                               pending_.front())] {
       if (auto self = weakSelf.lock()) {
-        asio::post(self->network_.io(), [self, weakPending] {
+        asio::post(self->loop_.io(), [self, weakPending] {
           std::shared_ptr<Pending> pending = weakPending.lock();
           if (pending != nullptr && !self->closed_ && !self->pending_.empty() &&
               self->pending_.front() == pending) {
@@ -590,7 +590,7 @@ class ClientConnection final
       return true;
     }
     std::string& body = pending.response.body;
-    const size_t limit = network_.limits().maxBodyBytes;
+    const size_t limit = loop_.limits().maxBodyBytes;
     if (piece.size() > limit - body.size()) {
       close("The response from " + where_ + " has a body over " +
             std::to_string(limit) + " bytes");
@@ -692,7 +692,7 @@ class ClientConnection final
     disconnected_.set(Nothing());
   }
 
-  Network& network_;
+  net::EventLoop& loop_;
   const Target target_;
   const std::string where_;  // "host:port", for messages
   Promise<Nothing> connected_;
@@ -723,14 +723,10 @@ class ClientConnection final
 
 namespace {
 
-Network& defaultNetwork() {
-  static Network* const network = [] {
-    auto* found =
-        dynamic_cast<Network*>(Context::instance().impl().transport.get());
-    CHECK(found != nullptr) << "The default context has no network";
-    return found;
-  }();
-  return *network;
+// The loop of the caller's context: a request from a process goes out
+// from its own node.
+net::EventLoop& callerLoop() {
+  return detail::callerTransport().loop();
 }
 
 Try<Target> targetOf(const http::URL& url) {
@@ -759,7 +755,7 @@ Future<http::Response> oneShot(const Target& target,
                                const http::Request& request, bool streamed,
                                const Duration& timeout) {
   auto connection =
-      std::make_shared<ClientConnection>(defaultNetwork(), target);
+      std::make_shared<ClientConnection>(callerLoop(), target);
   Future<http::Response> response =
       connection->send(request, streamed, timeout);
   if (!response.isPending()) {
@@ -776,27 +772,27 @@ Future<http::Response> oneShot(const Target& target,
 }
 
 }  // namespace
-}  // namespace network
+}  // namespace http::internal
 
 namespace http {
 
 struct Connection::Data {
-  explicit Data(std::shared_ptr<network::ClientConnection> connection)
+  explicit Data(std::shared_ptr<internal::ClientConnection> connection)
       : connection(std::move(connection)) {}
   ~Data() { connection->release(); }
   Data(const Data&) = delete;
   Data& operator=(const Data&) = delete;
 
-  std::shared_ptr<network::ClientConnection> connection;
+  std::shared_ptr<internal::ClientConnection> connection;
 };
 
 struct ConnectionAccess {
-  static Future<Connection> connect(const network::Target& target) {
-    auto connection = std::make_shared<network::ClientConnection>(
-        network::defaultNetwork(), target);
+  static Future<Connection> connect(const internal::Target& target) {
+    auto connection = std::make_shared<internal::ClientConnection>(
+        internal::callerLoop(), target);
     connection->start();
     Future<Nothing> connected = connection->connected();
-    connected.onDiscard([weak = std::weak_ptr<network::ClientConnection>(
+    connected.onDiscard([weak = std::weak_ptr<internal::ClientConnection>(
                              connection)] {
       if (auto connection = weak.lock()) {
         connection->closeFor("Discarded the connect to " + connection->where());
@@ -850,8 +846,8 @@ Future<Nothing> Connection::disconnected() const {
 
 Future<Connection> connect(const Address& address) {
   return ConnectionAccess::connect(
-      network::Target{.ip = address.ip,
-                      .host = network::text(address.ip),
+      internal::Target{.ip = address.ip,
+                      .host = internal::text(address.ip),
                       .port = address.port});
 }
 
@@ -863,14 +859,14 @@ Future<Connection> connect(const Address& address, Scheme scheme,
                            const Option<std::string>& /*peerHostname*/) {
   if (scheme != Scheme::HTTP) {
     return Failure("Unsupported scheme connecting to " +
-                   network::text(address.ip) + ":" +
+                   internal::text(address.ip) + ":" +
                    std::to_string(address.port) + ": only HTTP is supported");
   }
   return connect(address);
 }
 
 Future<Connection> connect(const URL& url) {
-  Try<network::Target> target = network::targetOf(url);
+  Try<internal::Target> target = internal::targetOf(url);
   if (target.isError()) {
     return Failure(target.error());
   }
@@ -883,11 +879,11 @@ Future<Response> request(const Request& request, bool streamedResponse) {
 
 Future<Response> request(const Request& request, bool streamedResponse,
                          const Duration& timeout) {
-  Try<network::Target> target = network::targetOf(request.url);
+  Try<internal::Target> target = internal::targetOf(request.url);
   if (target.isError()) {
     return Failure(target.error());
   }
-  return network::oneShot(target.get(), request, streamedResponse, timeout);
+  return internal::oneShot(target.get(), request, streamedResponse, timeout);
 }
 
 namespace {

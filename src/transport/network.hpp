@@ -1,0 +1,71 @@
+// The node behind a context, as the runtime's Transport: the listening
+// socket and the connections peers open to it (inbound.hpp), one outbound
+// connection per peer node (peer.hpp), all on the context's event loop
+// (net/event_loop.hpp). Internal to src/transport.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <asio.hpp>
+
+#include <process/context.hpp>
+
+#include "http/decoder.hpp"
+#include "net/event_loop.hpp"
+#include "runtime/transport.hpp"
+
+namespace process::transport {
+
+class InboundConnection;
+class Peer;
+
+class Network final : public detail::Transport {
+ public:
+  Network(detail::Host& host, const Context::Options& options);
+  ~Network() override;
+
+  // detail::Transport.
+  Address bound() const override { return bound_; }
+  detail::Poller& poller() override { return loop_; }
+  net::EventLoop& loop() override { return loop_; }
+  void send(const UPID& from, const UPID& to, const std::string& name,
+            std::string&& body) override;
+  void link(const UPID& linker, const UPID& linkee) override;
+  void endTurn() override;
+  void stop() override;
+
+  // For the connections, on the thread running the loop.
+  asio::io_context& io() { return loop_.io(); }
+  detail::Host& host() { return host_; }
+  const Context::Limits& limits() const { return loop_.limits(); }
+  const http::internal::HttpLimits& httpLimits() const { return httpLimits_; }
+  std::vector<char>& readBuffer() { return loop_.readBuffer(); }
+  const std::shared_ptr<net::LoopGate>& gate() const { return loop_.gate(); }
+  void closed(const std::shared_ptr<InboundConnection>& connection);
+  void broken(Peer* peer);
+  bool stopping() const { return loop_.stopping(); }
+
+ private:
+  std::shared_ptr<Peer> peer(const Address& address);
+  void accept();
+
+  detail::Host& host_;
+  net::EventLoop loop_;
+  const http::internal::HttpLimits httpLimits_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::steady_timer acceptRetry_;
+  Address bound_;
+  bool stopped_ = false;
+
+  std::mutex peersMutex_;
+  std::unordered_map<Address, std::shared_ptr<Peer>> peers_;
+  // Loop only.
+  std::unordered_set<std::shared_ptr<InboundConnection>> inbound_;
+};
+
+}  // namespace process::transport
