@@ -71,8 +71,8 @@ void Stream::opened() {
 
 void Stream::connect(const asio::ip::tcp::endpoint& endpoint,
                      Duration timeout) {
-  peerName_ = endpoint.address().to_string() + ":" +
-              std::to_string(endpoint.port());
+  peerName_ =
+      endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
   asio::error_code opened;
   socket_.open(asio::ip::tcp::v4(), opened);
   if (opened) {
@@ -125,23 +125,23 @@ void Stream::waitReadable() {
     return;
   }
   readWaiting_ = true;
-  socket_.async_wait(asio::socket_base::wait_read,
-                     [self = shared_from_this()](const asio::error_code& ec) {
-                       self->readWaiting_ = false;
-                       if (self->closed_) {
-                         return;
-                       }
-                       if (ec) {
-                         if (ec != asio::error::operation_aborted) {
-                           self->fail(StreamError{
-                               .cause = StreamError::Cause::kRead,
-                               .code = ec.value(),
-                               .message = ec.message()});
-                         }
-                         return;
-                       }
-                       self->onReadable();
-                     });
+  socket_.async_wait(
+      asio::socket_base::wait_read,
+      [self = shared_from_this()](const asio::error_code& ec) {
+        self->readWaiting_ = false;
+        if (self->closed_) {
+          return;
+        }
+        if (ec) {
+          if (ec != asio::error::operation_aborted) {
+            self->fail(StreamError{.cause = StreamError::Cause::kRead,
+                                   .code = ec.value(),
+                                   .message = ec.message()});
+          }
+          return;
+        }
+        self->onReadable();
+      });
 }
 
 void Stream::onReadable() {
@@ -228,11 +228,11 @@ void Stream::onTimer() {
     return;
   }
   if (stallDeadline_ && *stallDeadline_ <= now) {
-    fail(StreamError{.cause = StreamError::Cause::kStalled,
-                     .code = ETIMEDOUT,
-                     .timedOut = true,
-                     .message = "the peer took no byte within " +
-                                stringify(stallTimeout_)});
+    fail(StreamError{
+        .cause = StreamError::Cause::kStalled,
+        .code = ETIMEDOUT,
+        .timedOut = true,
+        .message = "the peer took no byte within " + stringify(stallTimeout_)});
     return;
   }
   if (readDeadline_ && *readDeadline_ <= now) {
@@ -389,8 +389,7 @@ Stream::Drained Stream::drain() {
 
 void Stream::afterDrain(Drained drained) {
   if (drained == Drained::kBlocked) {
-    if (stallTimeout_ > Duration::zero() &&
-        (progressed_ || !stallDeadline_)) {
+    if (stallTimeout_ > Duration::zero() && (progressed_ || !stallDeadline_)) {
       stallDeadline_ = deadlineAfter(stallTimeout_);
       rearmTimer();
     }

@@ -135,8 +135,7 @@ void Network::send(const UPID& from, const UPID& to, const std::string& name,
 
 void Network::link(const UPID& linker, const UPID& linkee) {
   std::shared_ptr<Peer> target = peer(linkee.address);
-  loop_.post(
-             [target, linker, linkee] { target->addLink(linker, linkee); });
+  loop_.post([target, linker, linkee] { target->addLink(linker, linkee); });
 }
 
 void Network::endTurn() {

@@ -56,8 +56,8 @@ void Peer::enqueue(const UPID& from, const UPID& to, const std::string& name,
                    const std::string& body) {
   size_t pending = 0;
   const net::Stream::Appended appended = stream_->append(
-      name.size() + body.size() + kHeadRoom,
-      network_.limits().maxOutboundBytes, true,
+      name.size() + body.size() + kHeadRoom, network_.limits().maxOutboundBytes,
+      true,
       [&](std::string& block) {
         encodeMessage(senderText(from), to.id, to.address, name, body, block);
       },
@@ -107,10 +107,9 @@ void Peer::onError(const net::StreamError& error) {
   using Cause = net::StreamError::Cause;
   switch (error.cause) {
     case Cause::kConnect:
-      fail(error.timedOut
-               ? "no connection within " +
-                     stringify(network_.limits().connectTimeout)
-               : "cannot connect: " + error.message);
+      fail(error.timedOut ? "no connection within " +
+                                stringify(network_.limits().connectTimeout)
+                          : "cannot connect: " + error.message);
       return;
     case Cause::kRead:
       fail("read failed: " + error.message);
@@ -188,9 +187,9 @@ void Peer::fail(const std::string& reason) {
     LOG(INFO) << "Connection to " << address_ << " lost: " << reason;
   } else if (net::shouldLog(lostLogs)) {
     LOG(WARNING) << "Connection to " << address_ << " lost: " << reason
-                 << (lost > 0 ? " (" + std::to_string(lost) +
-                                    " messages dropped)"
-                              : std::string());
+                 << (lost > 0
+                         ? " (" + std::to_string(lost) + " messages dropped)"
+                         : std::string());
   }
   auto links = std::move(links_);
   links_.clear();

@@ -1,0 +1,537 @@
+#include "http/client_connection.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <sstream>
+
+#include <process/context.hpp>
+
+namespace process::http::internal {
+namespace {
+
+// Unwritten request bytes past which a body read from a pipe waits for the
+// socket to take them.
+constexpr size_t kBodyBacklog = size_t{1024} * 1024;
+
+std::string text(const net::IP& ip) {
+  std::ostringstream out;
+  out << ip;
+  return out.str();
+}
+
+// RFC 9110 token characters: methods and header names.
+bool isToken(std::string_view text) {
+  if (text.empty()) {
+    return false;
+  }
+  for (const char c : text) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                       (c >= '0' && c <= '9');
+    if (!alnum &&
+        std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool isFieldValue(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) ==
+         std::string_view::npos;
+}
+
+std::string encodeChunk(std::string_view data) {
+  std::ostringstream out;
+  out << std::hex << data.size() << "\r\n";
+  std::string encoded = out.str();
+  encoded += data;
+  encoded += "\r\n";
+  return encoded;
+}
+
+// The request line and headers; a request without a host of its own goes
+// to `defaultHost`:`defaultPort`.
+Try<std::string> encodeRequestHead(const http::Request& request,
+                                   std::string_view defaultHost,
+                                   uint16_t defaultPort) {
+  if (!isToken(request.method)) {
+    return Error("Invalid request method '" + request.method + "'");
+  }
+  std::string out;
+  out.reserve(256);
+  out += request.method;
+  out += ' ';
+  out += request.url.target();
+  out += " HTTP/1.1\r\n";
+  if (!request.headers.contains("Host")) {
+    out += "Host: ";
+    if (request.url.domain.isSome()) {
+      out += request.url.domain.get();
+    } else if (request.url.ip.isSome()) {
+      out += text(request.url.ip.get());
+    } else {
+      out += defaultHost;
+    }
+    const bool ownHost = request.url.domain.isSome() || request.url.ip.isSome();
+    out += ':';
+    out +=
+        std::to_string(ownHost ? request.url.port.getOrElse(80) : defaultPort);
+    out += "\r\n";
+  }
+  for (const auto& [name, value] : request.headers) {
+    if (!isToken(name) || !isFieldValue(value)) {
+      return Error("Invalid request header '" + name + "'");
+    }
+    // The framing is ours to state.
+    if (equalsIgnoreCase(name, "Content-Length") ||
+        equalsIgnoreCase(name, "Transfer-Encoding")) {
+      continue;
+    }
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (!request.keepAlive && !request.headers.contains("Connection")) {
+    out += "Connection: close\r\n";
+  }
+  if (request.type == http::Request::PIPE) {
+    out += "Transfer-Encoding: chunked\r\n";
+  } else if (!request.body.empty() || request.method == "POST" ||
+             request.method == "PUT") {
+    out += "Content-Length: ";
+    out += std::to_string(request.body.size());
+    out += "\r\n";
+  }
+  out += "\r\n";
+  return out;
+}
+
+}  // namespace
+
+ClientConnection::ClientConnection(net::EventLoop& loop, Target target)
+    : loop_(loop),
+      target_(std::move(target)),
+      where_(target_.host + ":" + std::to_string(target_.port)),
+      stream_(std::make_shared<net::Stream>(loop)),
+      decoder_(httpLimitsOf(loop.limits())) {}
+
+ClientConnection::~ClientConnection() = default;
+
+void ClientConnection::start() {
+  loop_.post([self = shared_from_this()] { self->begin(); });
+}
+
+Future<http::Response> ClientConnection::send(const http::Request& request,
+                                              bool streamed,
+                                              const Option<Duration>& timeout) {
+  if (request.type == http::Request::PIPE && request.reader.isNone()) {
+    return Failure("A request of type PIPE needs a reader");
+  }
+  Try<std::string> head =
+      encodeRequestHead(request, target_.host, target_.port);
+  if (head.isError()) {
+    return Failure(head.error());
+  }
+  auto pending = std::make_shared<Pending>();
+  pending->method = request.method;
+  pending->streamed = streamed;
+  pending->timeout = timeout;
+  Future<http::Response> future = pending->promise.future();
+  Queued queued{.pending = std::move(pending), .bytes = std::move(head.get())};
+  if (request.type == http::Request::PIPE) {
+    queued.reader = request.reader;
+  } else {
+    queued.bytes += request.body;
+  }
+  bool post = false;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    if (!open_) {
+      return Failure("The connection to " + where_ + " is closed");
+    }
+    inbox_.push_back(std::move(queued));
+    post = !scheduled_;
+    scheduled_ = true;
+  }
+  if (post) {
+    loop_.post([self = shared_from_this()] { self->run(); });
+  }
+  return future;
+}
+
+void ClientConnection::closeFor(std::string why) {
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    open_ = false;
+  }
+  loop_.post(
+      [self = shared_from_this(), why = std::move(why)] { self->close(why); });
+}
+
+void ClientConnection::disconnect() {
+  closeFor("Disconnected from " + where_ + " before the response");
+}
+
+void ClientConnection::release() {
+  loop_.post([self = shared_from_this()] {
+    self->run();
+    self->released_ = true;
+    self->maybeCloseIdle();
+  });
+}
+
+void ClientConnection::begin() {
+  if (closed_) {
+    return;
+  }
+  self_ = shared_from_this();
+  stream_->setHandler(std::shared_ptr<net::StreamHandler>(
+      self_, static_cast<net::StreamHandler*>(this)));
+  if (target_.ip.isSome()) {
+    connectTo(target_.ip.get());
+    return;
+  }
+  resolver_ = std::make_unique<asio::ip::tcp::resolver>(loop_.io());
+  resolver_->async_resolve(
+      asio::ip::tcp::v4(), target_.host, std::to_string(target_.port),
+      [self = shared_from_this()](
+          const asio::error_code& ec,
+          const asio::ip::tcp::resolver::results_type& results) {
+        if (self->closed_) {
+          return;
+        }
+        if (ec) {
+          self->close("Failed to resolve '" + self->target_.host +
+                      "': " + ec.message());
+          return;
+        }
+        for (const auto& entry : results) {
+          const asio::ip::address address = entry.endpoint().address();
+          if (address.is_v4()) {
+            self->connectTo(net::IP(address.to_v4().to_uint()));
+            return;
+          }
+        }
+        self->close("Failed to resolve '" + self->target_.host +
+                    "': no IPv4 address");
+      });
+}
+
+void ClientConnection::connectTo(net::IP ip) {
+  peer_ = Address(ip, target_.port);
+  stream_->connect(
+      asio::ip::tcp::endpoint(asio::ip::address_v4(ip.value()), target_.port),
+      loop_.limits().connectTimeout);
+}
+
+void ClientConnection::onConnected() {
+  if (std::optional<Address> local = stream_->localAddress()) {
+    local_ = *local;
+  }
+  connectedOnLoop_ = true;
+  stream_->startReading();
+  pumpBody();
+  connected_.set(Nothing());
+}
+
+void ClientConnection::run() {
+  std::vector<Queued> queued;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    queued.swap(inbox_);
+    scheduled_ = false;
+  }
+  for (Queued& item : queued) {
+    const std::shared_ptr<Pending>& pending = item.pending;
+    if (closed_) {  // not reached: close() empties the inbox
+      pending->promise.fail(closeReason_);
+      continue;
+    }
+    decoder_.expect(pending->method);
+    startTimer(pending);
+    pending_.push_back(pending);
+    outgoing_.push_back(Outgoing{.bytes = std::move(item.bytes)});
+    if (item.reader.isSome()) {
+      outgoing_.push_back(Outgoing{.reader = item.reader});
+    }
+  }
+  pumpBody();
+}
+
+void ClientConnection::startTimer(const std::shared_ptr<Pending>& pending) {
+  if (pending->timeout.isNone() ||
+      pending->timeout.get() >= Duration::max() / 2) {
+    return;
+  }
+  const Duration timeout = pending->timeout.get();
+  pending->timer = std::make_unique<asio::steady_timer>(loop_.io());
+  pending->timer->expires_after(timeout.chrono());
+  pending->timer->async_wait([self = shared_from_this(),
+                              weak = std::weak_ptr<Pending>(pending),
+                              timeout](const asio::error_code& ec) {
+    if (ec || self->closed_) {
+      return;
+    }
+    std::shared_ptr<Pending> pending = weak.lock();
+    if (pending != nullptr && !pending->answered) {
+      self->close("Timed out after " + stringify(timeout) +
+                  " waiting for the response from " + self->where_);
+    }
+  });
+}
+
+// Hands the stream what is queued, in order; a request body that comes
+// from a pipe is read and written chunk by chunk, while the socket keeps up.
+void ClientConnection::pumpBody() {
+  if (!connectedOnLoop_ || closed_ || readingBody_) {
+    return;
+  }
+  while (!outgoing_.empty() && outgoing_.front().reader.isNone()) {
+    if (!outgoing_.front().bytes.empty()) {
+      stream_->write(outgoing_.front().bytes);
+    }
+    outgoing_.pop_front();
+  }
+  stream_->flushOnLoop();
+  if (outgoing_.empty() || closed_ ||
+      stream_->unwrittenBytes() > kBodyBacklog) {
+    return;  // onDrained() comes back here
+  }
+  readingBody_ = true;
+  outgoing_.front().reader->read().onAny(
+      [self = shared_from_this()](const Future<std::string>& piece) {
+        self->loop_.post([self, piece] { self->onBodyPiece(piece); });
+      });
+}
+
+void ClientConnection::onBodyPiece(const Future<std::string>& piece) {
+  readingBody_ = false;
+  if (closed_) {
+    return;
+  }
+  if (!piece.isReady()) {
+    close("Failed to read the body of a request to " + where_ + ": " +
+          (piece.isFailed() ? piece.failure() : "discarded"));
+    return;
+  }
+  if (piece->empty()) {
+    outgoing_.front() = Outgoing{.bytes = "0\r\n\r\n"};
+  } else {
+    outgoing_.push_front(Outgoing{.bytes = encodeChunk(piece.get())});
+  }
+  pumpBody();
+}
+
+void ClientConnection::onData(const char* data, size_t size) {
+  if (!decoder_.feed(data, size, *this)) {
+    onDecodeFailed();
+  }
+}
+
+void ClientConnection::onEndOfFile() {
+  if (!decoder_.finish(*this)) {
+    if (!closed_) {
+      close("Connection to " + where_ +
+            " closed by peer before the end of the response");
+    }
+    return;
+  }
+  close("Connection to " + where_ + " closed by peer before the response");
+}
+
+void ClientConnection::onError(const net::StreamError& error) {
+  close(failure(error));
+}
+
+void ClientConnection::onDecodeFailed() {
+  if (!closed_) {
+    close("Failed to decode the response from " + where_ + ": " +
+          decoder_.error());
+  }
+}
+
+std::string ClientConnection::failure(const net::StreamError& error) const {
+  using Cause = net::StreamError::Cause;
+  if (error.cause == Cause::kConnect) {
+    if (error.timedOut) {
+      return "Timed out after " + stringify(loop_.limits().connectTimeout) +
+             " connecting to " + where_;
+    }
+    if (error.code == asio::error::connection_refused) {
+      return "Connection refused connecting to " + where_;
+    }
+    return "Failed to connect to " + where_ + ": " + error.message;
+  }
+  if (error.code == ECONNRESET || error.code == EPIPE) {
+    return "Connection to " + where_ + " reset by peer before the response";
+  }
+  const char* action = error.cause == Cause::kRead ? "read from" : "write to";
+  return std::string("Failed to ") + action + " " + where_ + ": " +
+         error.message;
+}
+
+bool ClientConnection::onHead(DecodedResponse& head) {
+  if (pending_.empty()) {
+    close("Unexpected response from " + where_ +
+          ": no request is waiting for one");
+    return false;
+  }
+  Pending& pending = *pending_.front();
+  http::Response response(static_cast<uint16_t>(head.status));
+  response.type = http::Response::BODY;
+  for (Header& header : head.headers) {
+    auto [entry, inserted] =
+        response.headers.emplace(std::move(header.name), header.value);
+    if (!inserted) {
+      entry->second += ", ";
+      entry->second += header.value;
+    }
+  }
+  pending.keepAlive = head.keepAlive;
+  if (!pending.streamed) {
+    pending.response = std::move(response);
+    return true;
+  }
+  http::Pipe pipe;
+  response.type = http::Response::PIPE;
+  response.reader = pipe.reader();
+  pending.writer = pipe.writer();
+  // A reader that stops reading ends the connection: the rest of the
+  // body (perhaps endless) has nowhere to go.
+  pending.writer->readerClosed().onAny(
+      [weakSelf = weak_from_this(),
+       weakPending = std::weak_ptr<Pending>(pending_.front())] {
+        if (auto self = weakSelf.lock()) {
+          self->loop_.post([self, weakPending] {
+            std::shared_ptr<Pending> pending = weakPending.lock();
+            if (pending != nullptr && !self->closed_ &&
+                !self->pending_.empty() && self->pending_.front() == pending) {
+              self->close("Connection to " + self->where_ +
+                          " closed: the reader of a streamed response "
+                          "stopped before its end");
+            }
+          });
+        }
+      });
+  answer(pending, std::move(response));
+  return !closed_;
+}
+
+bool ClientConnection::onBody(std::string_view piece) {
+  // The decoder hands out body bytes only between a head and its end;
+  // this guards the invariant rather than trusting it with a crash.
+  if (pending_.empty() ||
+      (pending_.front()->streamed && pending_.front()->writer.isNone())) {
+    close("Unexpected body bytes from " + where_);
+    return false;
+  }
+  Pending& pending = *pending_.front();
+  if (pending.streamed) {
+    // False once the reader has closed, which closes the connection.
+    pending.writer->write(std::string(piece));
+    return true;
+  }
+  std::string& body = pending.response.body;
+  const size_t limit = loop_.limits().maxBodyBytes;
+  if (piece.size() > limit - body.size()) {
+    close("The response from " + where_ + " has a body over " +
+          std::to_string(limit) + " bytes");
+    return false;
+  }
+  body.append(piece);
+  return true;
+}
+
+bool ClientConnection::onComplete() {
+  std::shared_ptr<Pending> pending = std::move(pending_.front());
+  pending_.pop_front();
+  if (pending->streamed) {
+    pending->writer->close();
+  } else {
+    answer(*pending, std::move(pending->response));
+  }
+  if (closed_) {
+    return false;
+  }
+  if (!pending->keepAlive) {
+    // The server closes the connection after this response.
+    close("Connection to " + where_ + " closed by peer before the response");
+    return false;
+  }
+  maybeCloseIdle();
+  return !closed_;
+}
+
+void ClientConnection::answer(Pending& pending, http::Response&& response) {
+  pending.answered = true;
+  if (pending.timer != nullptr) {
+    pending.timer->cancel();
+  }
+  pending.promise.set(std::move(response));
+}
+
+void ClientConnection::maybeCloseIdle() {
+  if (released_ && !closed_ && pending_.empty()) {
+    close("Disconnected from " + where_);
+  }
+}
+
+void ClientConnection::close(const std::string& why) {
+  if (closed_) {
+    return;
+  }
+  closed_ = true;
+  closeReason_ = why;
+  std::vector<Queued> queued;
+  {
+    std::lock_guard<std::mutex> guard(mutex_);
+    open_ = false;
+    queued.swap(inbox_);
+  }
+  stream_->close();
+  if (resolver_ != nullptr) {
+    resolver_->cancel();
+  }
+  std::deque<std::shared_ptr<Pending>> pending;
+  pending.swap(pending_);
+  for (Queued& item : queued) {
+    pending.push_back(std::move(item.pending));
+    if (item.reader.isSome()) {
+      item.reader->close();
+    }
+  }
+  std::deque<Outgoing> outgoing;
+  outgoing.swap(outgoing_);
+  for (Outgoing& item : outgoing) {
+    if (item.reader.isSome()) {
+      item.reader->close();
+    }
+  }
+  // No log line here: connections often close as the program exits, when
+  // glog is being torn down (a data race under ThreadSanitizer); `why`
+  // reaches the callers through their failed futures.
+  for (const std::shared_ptr<Pending>& item : pending) {
+    if (item->timer != nullptr) {
+      item->timer->cancel();
+    }
+    if (item->answered) {
+      if (item->writer.isSome()) {
+        item->writer->fail(why);
+      }
+    } else if (item->promise.future().hasDiscard()) {
+      item->promise.discard();
+    } else {
+      item->promise.fail(why);
+    }
+  }
+  if (connected_.future().hasDiscard()) {
+    connected_.discard();
+  } else {
+    connected_.fail(why);
+  }
+  disconnected_.set(Nothing());
+  self_.reset();  // last: it may be what keeps us
+}
+
+}  // namespace process::http::internal
