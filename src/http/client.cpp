@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include <glog/logging.h>
+
 #include <process/http_client.hpp>
 
 #include "http/client_connection.hpp"
@@ -25,7 +27,9 @@ std::string text(const net::IP& ip) {
 // The loop of the caller's context: a request from a process goes out
 // from its own node.
 net::EventLoop& callerLoop() {
-  return detail::callerTransport().loop();
+  net::EventLoop* loop = detail::callerTransport().loop();
+  CHECK(loop != nullptr) << "The HTTP client needs a context with a network";
+  return *loop;
 }
 
 Try<Target> targetOf(const http::URL& url) {

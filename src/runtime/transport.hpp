@@ -59,8 +59,9 @@ class Transport {
   virtual Address bound() const = 0;
   // What the scheduler's idle workers poll and wait in.
   virtual Poller& poller() = 0;
-  // The loop the transport runs on, which the HTTP client shares.
-  virtual net::EventLoop& loop() = 0;
+  // The loop the transport runs on, which the HTTP client shares; null for
+  // a transport without one (a test's fake).
+  virtual net::EventLoop* loop() = 0;
   // Queues `name`/`body` from local `from` for `to` on another node. Never
   // blocks; a message that cannot be delivered is dropped, logged, counted.
   virtual void send(const UPID& from, const UPID& to, const std::string& name,

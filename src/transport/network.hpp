@@ -32,7 +32,7 @@ class Network final : public detail::Transport {
   // detail::Transport.
   Address bound() const override { return bound_; }
   detail::Poller& poller() override { return loop_; }
-  net::EventLoop& loop() override { return loop_; }
+  net::EventLoop* loop() override { return &loop_; }
   void send(const UPID& from, const UPID& to, const std::string& name,
             std::string&& body) override;
   void link(const UPID& linker, const UPID& linkee) override;

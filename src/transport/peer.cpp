@@ -47,7 +47,7 @@ std::atomic<uint64_t> lostLogs{0};
 Peer::Peer(Network& network, const Address& address)
     : network_(network),
       address_(address),
-      stream_(std::make_shared<net::Stream>(network.loop())),
+      stream_(std::make_shared<net::Stream>(*network.loop())),
       responses_(network.httpLimits()) {}
 
 Peer::~Peer() = default;
