@@ -1,28 +1,25 @@
-// Scheduler: the worker threads of one context and the queues of processes
-// ready to run.
+// Scheduler: the worker threads of one context, each a loop that takes the
+// next ready process from RunQueues and runs it, spins briefly when there
+// is none, then parks through SocketWatch (in the poller, or asleep). An
+// idle program uses no CPU.
 //
-// Each worker has a LIFO slot and a local queue. A process made runnable by
-// the process running on a worker goes into that worker's slot and runs
-// right after the current one, on the same thread: a ping-pong between two
-// processes never wakes a thread. Processes made runnable from other threads
-// go to a global queue. Idle workers steal from the others' local queues,
-// spin briefly, then park; waking a parked worker (the dominant cost on
-// small VMs) happens only when there is work that no awake worker will get
-// to soon. An idle program uses no CPU.
+// The two halves are apart: RunQueues decides what runs next (LIFO slot,
+// local queue, global queue, stealing), SocketWatch who sleeps, who wakes
+// and who watches the network, each worker's place in it being one
+// WorkerState (worker_state.hpp lists the moves). The scheduler never looks
+// into a ProcessBase: it queues pointers and hands them to its RunFunction.
 #pragma once
 
 #include "runtime/poller.hpp"
+#include "runtime/run_queues.hpp"
+#include "runtime/socket_watch.hpp"
+#include "runtime/worker_state.hpp"
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
-
-#include <process/detail/spinlock.hpp>
 
 namespace process {
 class ProcessBase;
@@ -34,8 +31,10 @@ class Scheduler {
  public:
   using RunFunction = void (*)(ProcessBase* process);
 
-  // `poller`, if any, is the network the workers poll when idle.
-  Scheduler(int workers, RunFunction run, Poller* poller = nullptr);
+  // `poller`, if any, is the network the workers poll when idle;
+  // `listener`, if any, hears of every WorkerState move (for tests).
+  Scheduler(int workers, RunFunction run, Poller* poller = nullptr,
+            WorkerStateListener* listener = nullptr);
   ~Scheduler();
 
   Scheduler(const Scheduler&) = delete;
@@ -56,6 +55,8 @@ class Scheduler {
   static void wakeSpareWorker();
   // Stops and joins the workers; queued processes are not run.
   void stop();
+  // Whether stop() has begun.
+  bool stopping() const { return watch_.stopping(); }
 
   // The scheduler whose worker this thread is, or null.
   static Scheduler* current();
@@ -70,70 +71,34 @@ class Scheduler {
   // Whether this thread is one of this scheduler's workers.
   bool onWorker() const;
   int workers() const { return static_cast<int>(workers_.size()); }
+  WorkerState state(int worker) const { return watch_.state(worker); }
 
  private:
-  struct alignas(64) Worker {
+  struct Worker {
     Scheduler* scheduler = nullptr;
+    int index = 0;
     std::thread thread;
-    std::atomic<ProcessBase*> slot{nullptr};
-    std::atomic<uint64_t> ticks{0};    // processes run, for slot stealing
-    std::atomic<bool> running{false};  // in a process's turn now
-
-    SpinLock queueLock;
-    std::deque<ProcessBase*> queue;
-    std::atomic<size_t> queued{0};
-
-    std::mutex parkMutex;
-    std::condition_variable wakeup;
-    bool parked = false;
-    bool inPoller = false;  // parked in poller_->wait(), not on wakeup
-    bool notified = false;
-    // Left a blocking wait in the poller, on which parked workers rely to
-    // watch the sockets: before running anything, hand the watch on.
-    bool owesWatch = false;  // the worker's own thread only
-    // Under parkMutex: woken to see whether `watchOwner`, which left the
-    // poller to run something, is stuck in it.
-    bool watchCheck = false;
-    bool watching = false;  // checking now and then, until it is quiet
-    std::vector<uint64_t> seenTicks;  // the others', while watching
   };
 
   void loop(Worker& worker);
   ProcessBase* next(Worker& worker, uint64_t tick);
-  ProcessBase* steal(Worker& thief);
   ProcessBase* search(Worker& worker);
   void park(Worker& worker);
-  // Parks in the poller, unless another thread has it.
-  Poller::WaitResult parkInPoller(Worker& worker,
-                                  std::unique_lock<std::mutex>& lock,
-                                  bool patient);
-  bool hasQueuedWork() const;
-  void pushLocal(Worker& worker, ProcessBase* process);
-  void wakeIfNeeded();
-  void wakeOne();
-  void handOverWatch(Worker& worker);
-  // Parked on the condition variable; true if this worker should take the
-  // poller over from a worker stuck in a long turn.
-  bool sleep(Worker& worker, std::unique_lock<std::mutex>& lock, bool patient,
-             bool watchNow);
-  // While nobody is blocked in the poller: true once some worker has been
-  // in one turn for a whole check.
-  bool someoneStuck(Worker& watcher);
+  // The worker this thread is, if it is one of this scheduler's.
+  Worker* mine() const;
+
+  // The one per-thread datum: the worker this thread is, if any.
+  static thread_local Worker* currentWorker_;
 
   RunFunction run_;
   Poller* const poller_;
+  RunQueues queues_;
+  SocketWatch watch_;
   std::vector<std::unique_ptr<Worker>> workers_;
-
-  std::mutex globalMutex_;
-  std::deque<ProcessBase*> global_;
-  std::atomic<size_t> globalSize_{0};
 
   // Processes submitted and not yet run to the end of their turn: what
   // Clock::settle() waits to see at zero.
   std::atomic<int64_t> pending_{0};
-  std::atomic<int> spinning_{0};
-  std::atomic<int> parked_{0};
-  std::atomic<bool> stopping_{false};
 };
 
 }  // namespace process::detail
