@@ -132,7 +132,7 @@ std::unique_ptr<detail::Transport> detail::makeTransport(
     Host& host, const Context::Options& options) {
   Try<net::IP> ip = net::IP::parse(options.ip);
   const Address bound(ip.isSome() ? ip.get() : net::IP(0x7f000001),
-                      options.port != 0 ? options.port : nextPort++);
+                      options.port != 0 ? options.port : testing::nextPort++);
   auto fake = std::make_unique<testing::FakeTransport>(host, bound);
   std::lock_guard<std::mutex> guard(testing::registryMutex());
   testing::registry()[bound] = fake.get();

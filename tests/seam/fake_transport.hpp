@@ -43,7 +43,8 @@ struct SentMessage {
 
 class FakeTransport final : public detail::Transport {
  public:
-  FakeTransport(detail::Host& host, Address bound) : host_(host), bound_(bound) {}
+  FakeTransport(detail::Host& host, Address bound)
+      : host_(host), bound_(bound) {}
 
   Address bound() const override { return bound_; }
   detail::Poller& poller() override { return poller_; }
