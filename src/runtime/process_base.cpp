@@ -1,0 +1,207 @@
+// ProcessBase's members (links, handlers, routes, sends) and the free
+// functions of process.hpp that act on a process by its UPID.
+#include <process/process.hpp>
+
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include <glog/logging.h>
+
+#include <process/id.hpp>
+
+#include "runtime/events.hpp"
+#include "runtime/runtime.hpp"
+
+namespace process {
+
+ProcessBase::ProcessBase(const std::string& id)
+    : pid_(id.empty() ? ID::generate() : id, Address()) {}
+
+ProcessBase::~ProcessBase() {
+  const detail::CellRef& cell = pid_.reference;
+  if (cell && cell->process.load() != nullptr) {
+    LOG(FATAL) << "Process " << pid_
+               << " destroyed while still running: terminate() and wait() "
+                  "for it first";
+  }
+}
+
+void ProcessBase::consume(MessageEvent&& event) {
+  const Message& message = event.message;
+  detail::Runtime::handleMessage(*this, message.from, message.name,
+                                 message.body);
+}
+
+void ProcessBase::consume(ExitedEvent&& event) {
+  exited(event.pid);
+}
+
+UPID ProcessBase::link(const UPID& to) {
+  if (!to) {
+    // Nothing can ever be reached there: as for a process that is gone, the
+    // linker hears of it at once.
+    if (context_ != nullptr) {
+      context_->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+      detail::logDroppedMessage("(link)", to, "an invalid or empty UPID");
+      detail::deliverExited(pid_, to);
+    }
+    return to;
+  }
+  if (context_ != nullptr && context_->isRemote(to.address)) {
+    context_->transport->link(pid_, to);
+    return to;
+  }
+  detail::deliver(to, new detail::LinkEvent(pid_, to));
+  return to;
+}
+
+void ProcessBase::install(const std::string& name, MessageHandler handler) {
+  if (handlers_ == nullptr) {
+    handlers_ =
+        std::make_unique<std::vector<std::pair<std::string, MessageHandler>>>();
+  }
+  for (size_t i = firstHandlers_; i < handlers_->size(); ++i) {
+    auto& [installed, existing] = (*handlers_)[i];
+    if (installed == name) {
+      existing = std::move(handler);
+      return;
+    }
+  }
+  handlers_->emplace_back(name, std::move(handler));
+}
+
+namespace detail {
+
+void installFirst(ProcessBase& process, const std::string& name,
+                  ProcessBase::MessageHandler handler) {
+  auto& handlers = process.handlers_;
+  if (handlers == nullptr) {
+    handlers = std::make_unique<
+        std::vector<std::pair<std::string, ProcessBase::MessageHandler>>>();
+  }
+  for (size_t i = 0; i < process.firstHandlers_; ++i) {
+    auto& [installed, existing] = (*handlers)[i];
+    if (installed == name) {
+      existing = std::move(handler);
+      return;
+    }
+  }
+  CHECK_LT(process.firstHandlers_, UINT16_MAX)
+      << "too many typed handlers in " << process.pid_;
+  handlers->emplace(handlers->begin() + process.firstHandlers_, name,
+                    std::move(handler));
+  ++process.firstHandlers_;
+}
+
+}  // namespace detail
+
+void ProcessBase::route(const std::string& name,
+                        const Option<std::string>& help,
+                        const HttpRequestHandler& handler) {
+  CHECK(!name.empty() && name[0] == '/')
+      << "route '" << name << "' of " << pid_ << " must start with '/'";
+  auto& routes = detail::Runtime::extras(*this).routes;
+  for (auto& existing : routes) {
+    if (existing.name == name) {
+      existing.help = help;
+      existing.handler = handler;
+      return;
+    }
+  }
+  routes.push_back(detail::Route{name, help, handler});
+}
+
+void ProcessBase::send(const UPID& to, const std::string& name) const {
+  send(to, name, std::string());
+}
+
+void ProcessBase::send(const UPID& to, const std::string& name,
+                       const char* data, size_t length) const {
+  send(to, name, std::string(data, length));
+}
+
+void ProcessBase::send(const UPID& to, const std::string& name,
+                       std::string body) const {
+  if (!to) {
+    if (context_ != nullptr) {
+      context_->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+    }
+    detail::logDroppedMessage(name, to, "an invalid or empty UPID");
+    return;
+  }
+  if (context_ != nullptr && context_->isRemote(to.address)) {
+    context_->transport->send(pid_, to, name, std::move(body));
+    return;
+  }
+  detail::deliver(to, new detail::QueuedMessage(pid_, name, std::move(body)));
+}
+
+UPID::UPID(const ProcessBase& process) : UPID(process.self()) {}
+
+UPID spawn(ProcessBase* process, bool manage) {
+  return Context::instance().spawn(process, manage);
+}
+
+void terminate(const UPID& pid, bool inject) {
+  if (!pid) {
+    return;
+  }
+  detail::CellRef resolved;
+  detail::ProcessCell* cell = pid.reference.get();
+  if (cell == nullptr) {
+    resolved = detail::resolve(pid);
+    cell = resolved.get();
+  }
+  if (cell == nullptr) {
+    return;
+  }
+  detail::withProcess(cell, [inject](ProcessBase* process) {
+    if (inject) {
+      detail::Runtime::requestTerminate(process);
+    } else {
+      detail::Runtime::enqueue(process, new detail::TerminateEvent());
+    }
+  });
+}
+
+bool wait(const UPID& pid, const Duration& timeout) {
+  detail::CellRef cell = pid.reference ? pid.reference : detail::resolve(pid);
+  if (!cell) {
+    return true;
+  }
+  if (currentProcess() != nullptr && currentProcess()->self() == pid) {
+    LOG(FATAL) << "A process cannot wait() for itself: " << pid;
+  }
+  // On a worker (a handler waiting for a process it spawned), blocking the
+  // thread could deadlock: with one worker, or all of them waiting, nothing
+  // would run the process waited for. So the worker runs other queued
+  // processes meanwhile (libprocess "donates" the thread likewise).
+  detail::Scheduler* scheduler = detail::Scheduler::current();
+  if (scheduler == nullptr) {
+    return detail::waitTerminated(cell, timeout);
+  }
+  const bool forever = timeout >= Duration::max() / 2;
+  const auto deadline =
+      std::chrono::steady_clock::now() +
+      (forever ? std::chrono::nanoseconds(0) : timeout.chrono());
+  while (!cell->done.load(std::memory_order_acquire)) {
+    if (scheduler->runOneInline()) {
+      continue;
+    }
+    Duration pause = Milliseconds(1);
+    if (!forever) {
+      const auto left = deadline - std::chrono::steady_clock::now();
+      if (left <= std::chrono::nanoseconds(0)) {
+        return false;
+      }
+      pause = std::min(pause, Duration(Nanoseconds(left.count())));
+    }
+    // Nothing to run here: sleep briefly, then look for work again (work
+    // for this worker appears without waking it, as it counts as busy).
+    detail::waitTerminated(cell, pause);
+  }
+  return true;
+}
+
+}  // namespace process
