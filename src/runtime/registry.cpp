@@ -1,6 +1,10 @@
 #include "runtime/registry.hpp"
 
+#include <sys/mman.h>
+
+#include <cstdlib>
 #include <functional>
+#include <new>
 
 #include <process/process.hpp>
 
@@ -16,39 +20,58 @@ size_t home(size_t hash, size_t capacity) {
   return (hash / 16) & (capacity - 1);
 }
 
+constexpr size_t kHugePage = size_t{2} * 1024 * 1024;
+
 }  // namespace
 
-size_t Registry::Shard::find(std::string_view id, size_t hash) const {
-  if (slots.empty()) {
-    return std::string_view::npos;
+void* allocateTable(size_t bytes) {
+  void* table = nullptr;
+  if (bytes >= kHugePage) {
+    const size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    table = std::aligned_alloc(kHugePage, rounded);
+    if (table != nullptr) {
+      // Advice only: without transparent huge pages it changes nothing.
+      ::madvise(table, rounded, MADV_HUGEPAGE);
+    }
+  } else {
+    table = std::malloc(bytes);
   }
+  if (table == nullptr) {
+    throw std::bad_alloc();
+  }
+  return table;
+}
+
+void freeTable(void* table) noexcept {
+  std::free(table);
+}
+
+size_t Registry::Shard::probe(std::string_view id, size_t hash) const {
   const size_t mask = slots.size() - 1;
   for (size_t i = home(hash, slots.size());; i = (i + 1) & mask) {
-    ProcessBase* candidate = slots[i];
-    if (candidate == nullptr) {
-      return std::string_view::npos;
-    }
-    if (candidate->self().id == id) {
+    const Slot& slot = slots[i];
+    if (slot.process == nullptr ||
+        (slot.hash == hash && slot.process->self().id == id)) {
       return i;
     }
   }
 }
 
-void Registry::Shard::place(ProcessBase* process, size_t hash) {
+void Registry::Shard::place(const Slot& slot) {
   const size_t mask = slots.size() - 1;
-  size_t i = home(hash, slots.size());
-  while (slots[i] != nullptr) {
+  size_t i = home(slot.hash, slots.size());
+  while (slots[i].process != nullptr) {
     i = (i + 1) & mask;
   }
-  slots[i] = process;
+  slots[i] = slot;
 }
 
 void Registry::Shard::resize(size_t capacity) {
-  std::vector<ProcessBase*> old(capacity, nullptr);
+  std::vector<Slot, TableAllocator<Slot>> old(capacity);
   old.swap(slots);
-  for (ProcessBase* process : old) {
-    if (process != nullptr) {
-      place(process, hashOf(process->self().id));
+  for (const Slot& slot : old) {
+    if (slot.process != nullptr) {
+      place(slot);
     }
   }
 }
@@ -58,14 +81,15 @@ bool Registry::insert(ProcessBase* process) {
   const size_t hash = hashOf(id);
   Shard& shard = shardFor(hash);
   std::lock_guard<std::mutex> guard(shard.mutex);
-  if (shard.find(id, hash) != std::string_view::npos) {
-    return false;
-  }
   // Keep the load under 70%: probes stay short.
   if ((shard.count + 1) * 10 > shard.slots.size() * 7) {
     shard.resize(shard.slots.empty() ? 16 : shard.slots.size() * 2);
   }
-  shard.place(process, hash);
+  Slot& slot = shard.slots[shard.probe(id, hash)];
+  if (slot.process != nullptr) {
+    return false;
+  }
+  slot = Slot{.hash = hash, .process = process};
   ++shard.count;
   return true;
 }
@@ -75,24 +99,26 @@ void Registry::remove(ProcessBase* process) {
   const size_t hash = hashOf(id);
   Shard& shard = shardFor(hash);
   std::lock_guard<std::mutex> guard(shard.mutex);
-  size_t hole = shard.find(id, hash);
-  if (hole == std::string_view::npos || shard.slots[hole] != process) {
+  if (shard.slots.empty()) {
+    return;
+  }
+  size_t hole = shard.probe(id, hash);
+  if (shard.slots[hole].process != process) {
     return;
   }
   // Backward-shift deletion: move later members of the probe run into the
   // hole when their home position allows, so lookups need no tombstones.
   const size_t mask = shard.slots.size() - 1;
-  shard.slots[hole] = nullptr;
-  for (size_t i = (hole + 1) & mask; shard.slots[i] != nullptr;
+  shard.slots[hole] = Slot{};
+  for (size_t i = (hole + 1) & mask; shard.slots[i].process != nullptr;
        i = (i + 1) & mask) {
-    const size_t want =
-        home(hashOf(shard.slots[i]->self().id), shard.slots.size());
+    const size_t want = home(shard.slots[i].hash, shard.slots.size());
     // Movable if `want` is not in the cyclic range (hole, i].
     const bool inRange =
         hole <= i ? (want > hole && want <= i) : (want > hole || want <= i);
     if (!inRange) {
       shard.slots[hole] = shard.slots[i];
-      shard.slots[i] = nullptr;
+      shard.slots[i] = Slot{};
       hole = i;
     }
   }
@@ -107,20 +133,20 @@ CellRef Registry::lookup(std::string_view id) const {
   const size_t hash = hashOf(id);
   Shard& shard = shardFor(hash);
   std::lock_guard<std::mutex> guard(shard.mutex);
-  const size_t slot = shard.find(id, hash);
-  if (slot == std::string_view::npos) {
+  if (shard.slots.empty()) {
     return CellRef();
   }
-  return shard.slots[slot]->self().reference;
+  const Slot& slot = shard.slots[shard.probe(id, hash)];
+  return slot.process != nullptr ? slot.process->self().reference : CellRef();
 }
 
 std::vector<UPID> Registry::snapshot() const {
   std::vector<UPID> pids;
   for (const Shard& shard : shards_) {
     std::lock_guard<std::mutex> guard(shard.mutex);
-    for (ProcessBase* process : shard.slots) {
-      if (process != nullptr) {
-        pids.push_back(process->self());
+    for (const Slot& slot : shard.slots) {
+      if (slot.process != nullptr) {
+        pids.push_back(slot.process->self());
       }
     }
   }
