@@ -216,6 +216,25 @@ Try<URL> urlOf(const UPID& upid, const Option<std::string>& path,
              fullPath, std::move(parameters));
 }
 
+// Sends `send(url)` to the URL of a process; an invalid query fails it.
+template <typename Send>
+Future<Response> toProcess(const Try<URL>& url, Send&& send) {
+  if (url.isError()) {
+    return Failure(url.error());
+  }
+  return send(url.get());
+}
+
+Future<Response> postTo(const URL& url, const Option<Headers>& headers,
+                        const Option<std::string>& body,
+                        const Option<std::string>& contentType, bool streamed) {
+  if (contentType.isSome() && body.isNone()) {
+    return Failure("Attempted to do a POST with a Content-Type but no body");
+  }
+  return request(createRequest(url, "POST", headers, body, contentType),
+                 streamed);
+}
+
 }  // namespace
 
 Request createRequest(const URL& url, const std::string& method,
@@ -258,20 +277,14 @@ Future<Response> get(const UPID& upid, const Option<std::string>& path,
                      const Option<std::string>& query,
                      const Option<Headers>& headers,
                      const Option<std::string>& scheme) {
-  Try<URL> url = urlOf(upid, path, query, scheme);
-  if (url.isError()) {
-    return Failure(url.error());
-  }
-  return get(url.get(), headers);
+  return toProcess(urlOf(upid, path, query, scheme),
+                   [&](const URL& url) { return get(url, headers); });
 }
 
 Future<Response> post(const URL& url, const Option<Headers>& headers,
                       const Option<std::string>& body,
                       const Option<std::string>& contentType) {
-  if (contentType.isSome() && body.isNone()) {
-    return Failure("Attempted to do a POST with a Content-Type but no body");
-  }
-  return http::request(createRequest(url, "POST", headers, body, contentType));
+  return postTo(url, headers, body, contentType, false);
 }
 
 Future<Response> post(const UPID& upid, const Option<std::string>& path,
@@ -279,11 +292,9 @@ Future<Response> post(const UPID& upid, const Option<std::string>& path,
                       const Option<std::string>& body,
                       const Option<std::string>& contentType,
                       const Option<std::string>& scheme) {
-  Try<URL> url = urlOf(upid, path, None(), scheme);
-  if (url.isError()) {
-    return Failure(url.error());
-  }
-  return post(url.get(), headers, body, contentType);
+  return toProcess(urlOf(upid, path, None(), scheme), [&](const URL& url) {
+    return post(url, headers, body, contentType);
+  });
 }
 
 Future<Response> requestDelete(const URL& url, const Option<Headers>& headers) {
@@ -294,11 +305,8 @@ Future<Response> requestDelete(const UPID& upid,
                                const Option<std::string>& path,
                                const Option<Headers>& headers,
                                const Option<std::string>& scheme) {
-  Try<URL> url = urlOf(upid, path, None(), scheme);
-  if (url.isError()) {
-    return Failure(url.error());
-  }
-  return requestDelete(url.get(), headers);
+  return toProcess(urlOf(upid, path, None(), scheme),
+                   [&](const URL& url) { return requestDelete(url, headers); });
 }
 
 namespace streaming {
@@ -311,20 +319,15 @@ Future<Response> get(const UPID& upid, const Option<std::string>& path,
                      const Option<std::string>& query,
                      const Option<Headers>& headers,
                      const Option<std::string>& scheme) {
-  Try<URL> url = urlOf(upid, path, query, scheme);
-  if (url.isError()) {
-    return Failure(url.error());
-  }
-  return streaming::get(url.get(), headers);
+  return toProcess(urlOf(upid, path, query, scheme), [&](const URL& url) {
+    return streaming::get(url, headers);
+  });
 }
 
 Future<Response> post(const URL& url, const Option<Headers>& headers,
                       const Option<std::string>& body,
                       const Option<std::string>& contentType) {
-  if (contentType.isSome() && body.isNone()) {
-    return Failure("Attempted to do a POST with a Content-Type but no body");
-  }
-  return request(createRequest(url, "POST", headers, body, contentType), true);
+  return postTo(url, headers, body, contentType, true);
 }
 
 Future<Response> post(const UPID& upid, const Option<std::string>& path,
@@ -332,11 +335,9 @@ Future<Response> post(const UPID& upid, const Option<std::string>& path,
                       const Option<std::string>& body,
                       const Option<std::string>& contentType,
                       const Option<std::string>& scheme) {
-  Try<URL> url = urlOf(upid, path, None(), scheme);
-  if (url.isError()) {
-    return Failure(url.error());
-  }
-  return streaming::post(url.get(), headers, body, contentType);
+  return toProcess(urlOf(upid, path, None(), scheme), [&](const URL& url) {
+    return streaming::post(url, headers, body, contentType);
+  });
 }
 
 }  // namespace streaming
