@@ -1,6 +1,7 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing
 # (scripts/setup.sh), configures, builds, and runs.
-.PHONY: all setup build demo test test-asan test-tsan fuzz bench format clean
+.PHONY: all setup build demo test test-asan test-tsan fuzz bench format tidy \
+  check-layers clean
 
 # Seconds each fuzz target runs for (make fuzz FUZZ_SECONDS=600).
 FUZZ_SECONDS ?= 60
@@ -39,6 +40,15 @@ fuzz:
 
 bench: build
 	./build/default/bench/procession-bench
+
+# clang-tidy over src/ (scripts/tidy.sh); any warning fails.
+tidy:
+	@scripts/setup.sh tidy
+	scripts/tidy.sh
+
+# No layer of src/ includes a higher one (scripts/check-layers.sh).
+check-layers:
+	scripts/check-layers.sh
 
 format:
 	find include src tests examples bench -name '*.[ch]pp' | xargs clang-format -i

@@ -8,10 +8,12 @@ packages=(
   libasio-dev node-llhttp libcli11-dev nlohmann-json3-dev curl
   libprotobuf-dev protobuf-compiler
 )
-# `setup.sh fuzz`: also what the libFuzzer targets need.
-if [[ "${1:-}" == "fuzz" ]]; then
-  packages+=(clang libclang-rt-14-dev)
-fi
+# `setup.sh fuzz`: also what the libFuzzer targets need; `setup.sh tidy`:
+# also clang-tidy, for `make tidy`.
+case "${1:-}" in
+  fuzz) packages+=(clang libclang-rt-14-dev) ;;
+  tidy) packages+=(clang-tidy) ;;
+esac
 
 missing=()
 for package in "${packages[@]}"; do

@@ -29,17 +29,17 @@ using namespace process;
 
 namespace {
 
-enum class Outcome { READY, FAILED, DISCARDED, ABANDONED };
+enum class Outcome { kReady, kFailed, kDiscarded, kAbandoned };
 
 std::string outcomeName(Outcome outcome) {
   switch (outcome) {
-    case Outcome::READY:
+    case Outcome::kReady:
       return "READY";
-    case Outcome::FAILED:
+    case Outcome::kFailed:
       return "FAILED";
-    case Outcome::DISCARDED:
+    case Outcome::kDiscarded:
       return "DISCARDED";
-    case Outcome::ABANDONED:
+    case Outcome::kAbandoned:
       return "ABANDONED";
   }
   return "?";
@@ -64,16 +64,16 @@ std::string describe(const Future<T>& future) {
 // "oops", DISCARDED, or abandoned (the promise is destroyed).
 void complete(std::optional<Promise<int>>& promise, Outcome outcome) {
   switch (outcome) {
-    case Outcome::READY:
+    case Outcome::kReady:
       ASSERT_TRUE(promise->set(42));
       break;
-    case Outcome::FAILED:
+    case Outcome::kFailed:
       ASSERT_TRUE(promise->fail("oops"));
       break;
-    case Outcome::DISCARDED:
+    case Outcome::kDiscarded:
       ASSERT_TRUE(promise->discard());
       break;
-    case Outcome::ABANDONED:
+    case Outcome::kAbandoned:
       promise.reset();
       break;
   }
@@ -104,15 +104,15 @@ void registerAll(const Future<int>& future, std::vector<std::string>* log,
 // What registerAll's callbacks log, in order, for a future in `outcome`.
 std::vector<std::string> expectedLog(Outcome outcome, const std::string& tag) {
   switch (outcome) {
-    case Outcome::READY:
+    case Outcome::kReady:
       return {tag + "onReady(42)", tag + "onReady()", tag + "onAny(READY)",
               tag + "onAny()"};
-    case Outcome::FAILED:
+    case Outcome::kFailed:
       return {tag + "onFailed(oops)", tag + "onFailed()", tag + "onAny(FAILED)",
               tag + "onAny()"};
-    case Outcome::DISCARDED:
+    case Outcome::kDiscarded:
       return {tag + "onDiscarded()", tag + "onAny(DISCARDED)", tag + "onAny()"};
-    case Outcome::ABANDONED:
+    case Outcome::kAbandoned:
       return {tag + "onAbandoned()"};
   }
   return {};
@@ -268,7 +268,7 @@ TEST(FutureTest, DestroyingAPendingPromiseAbandonsItsFuture) {
 
 TEST(FutureTest, DestroyingACompletedPromiseDoesNotAbandon) {
   for (Outcome outcome :
-       {Outcome::READY, Outcome::FAILED, Outcome::DISCARDED}) {
+       {Outcome::kReady, Outcome::kFailed, Outcome::kDiscarded}) {
     SCOPED_TRACE(outcomeName(outcome));
     std::optional<Promise<int>> promise(std::in_place);
     Future<int> future = promise->future();
@@ -339,7 +339,8 @@ TEST(FutureTest, StreamsItsState) {
 // Promise: set/fail/discard return false once the promise is completed.
 
 TEST(FuturePromiseTest, SecondCompletionReturnsFalse) {
-  for (Outcome first : {Outcome::READY, Outcome::FAILED, Outcome::DISCARDED}) {
+  for (Outcome first :
+       {Outcome::kReady, Outcome::kFailed, Outcome::kDiscarded}) {
     SCOPED_TRACE(outcomeName(first));
     std::optional<Promise<int>> promise(std::in_place);
     Future<int> future = promise->future();
@@ -352,10 +353,10 @@ TEST(FuturePromiseTest, SecondCompletionReturnsFalse) {
     EXPECT_FALSE(promise->associate(Future<int>(8)));
     // The first completion stands.
     EXPECT_EQ(outcomeName(first), describe(future));
-    if (first == Outcome::READY) {
+    if (first == Outcome::kReady) {
       EXPECT_EQ(42, future.get());
     }
-    if (first == Outcome::FAILED) {
+    if (first == Outcome::kFailed) {
       EXPECT_EQ("oops", future.failure());
     }
   }
@@ -417,10 +418,10 @@ TEST_P(FutureAssociateOutcomeTest, FollowsAPendingFuture) {
   complete(inner, outcome);
   EXPECT_EQ(outcomeName(outcome), describe(future));
   EXPECT_EQ(expectedLog(outcome, ""), log);
-  if (outcome == Outcome::READY) {
+  if (outcome == Outcome::kReady) {
     EXPECT_EQ(42, future.get());
   }
-  if (outcome == Outcome::FAILED) {
+  if (outcome == Outcome::kFailed) {
     EXPECT_EQ("oops", future.failure());
   }
 }
@@ -438,10 +439,10 @@ TEST_P(FutureAssociateOutcomeTest, FollowsACompletedFuture) {
   EXPECT_TRUE(outer.associate(innerFuture));
   EXPECT_EQ(outcomeName(outcome), describe(future));
   EXPECT_EQ(expectedLog(outcome, ""), log);
-  if (outcome == Outcome::READY) {
+  if (outcome == Outcome::kReady) {
     EXPECT_EQ(42, future.get());
   }
-  if (outcome == Outcome::FAILED) {
+  if (outcome == Outcome::kFailed) {
     EXPECT_EQ("oops", future.failure());
   }
 }
@@ -463,9 +464,9 @@ TEST_P(FutureAssociateOutcomeTest, OuterPromiseMayBeDestroyedWhileFollowing) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllOutcomes, FutureAssociateOutcomeTest,
-                         ::testing::Values(Outcome::READY, Outcome::FAILED,
-                                           Outcome::DISCARDED,
-                                           Outcome::ABANDONED),
+                         ::testing::Values(Outcome::kReady, Outcome::kFailed,
+                                           Outcome::kDiscarded,
+                                           Outcome::kAbandoned),
                          [](const auto& info) {
                            return outcomeName(info.param);
                          });
@@ -809,16 +810,16 @@ TEST_P(FutureCallbackOutcomeTest, ThrowingCallbacksAreLoggedAndOthersRun) {
   // Each thrower that ran was logged once per registration.
   std::vector<std::string> throwing;
   switch (outcome) {
-    case Outcome::READY:
+    case Outcome::kReady:
       throwing = {"onReady"};
       break;
-    case Outcome::FAILED:
+    case Outcome::kFailed:
       throwing = {"onFailed"};
       break;
-    case Outcome::DISCARDED:
+    case Outcome::kDiscarded:
       throwing = {"onDiscarded"};
       break;
-    case Outcome::ABANDONED:
+    case Outcome::kAbandoned:
       throwing = {"onAbandoned"};
       break;
   }
@@ -827,7 +828,7 @@ TEST_P(FutureCallbackOutcomeTest, ThrowingCallbacksAreLoggedAndOthersRun) {
     EXPECT_EQ(1, capture.errorsContaining("thrown by after:" + kind)) << kind;
   }
   // onAny's thrower throws an int.
-  const int anyThrowers = outcome == Outcome::ABANDONED ? 0 : 3;
+  const int anyThrowers = outcome == Outcome::kAbandoned ? 0 : 3;
   EXPECT_EQ(anyThrowers,
             capture.errorsContaining("not derived from std::exception"));
   EXPECT_EQ(static_cast<size_t>(3 * throwing.size() + anyThrowers),
@@ -835,9 +836,9 @@ TEST_P(FutureCallbackOutcomeTest, ThrowingCallbacksAreLoggedAndOthersRun) {
 }
 
 INSTANTIATE_TEST_SUITE_P(AllOutcomes, FutureCallbackOutcomeTest,
-                         ::testing::Values(Outcome::READY, Outcome::FAILED,
-                                           Outcome::DISCARDED,
-                                           Outcome::ABANDONED),
+                         ::testing::Values(Outcome::kReady, Outcome::kFailed,
+                                           Outcome::kDiscarded,
+                                           Outcome::kAbandoned),
                          [](const auto& info) {
                            return outcomeName(info.param);
                          });
@@ -864,8 +865,8 @@ TEST(FutureCallbackTest, DiscardRequestRunsOnlyOnDiscard) {
   // The producer honours it: the completion callbacks run, not onDiscard.
   EXPECT_TRUE(promise.discard());
   std::vector<std::string> expected =
-      expectedLog(Outcome::DISCARDED, "before:");
-  for (const std::string& entry : expectedLog(Outcome::DISCARDED, "after:")) {
+      expectedLog(Outcome::kDiscarded, "before:");
+  for (const std::string& entry : expectedLog(Outcome::kDiscarded, "after:")) {
     expected.push_back(entry);
   }
   EXPECT_EQ(expected, log);
@@ -894,13 +895,13 @@ TEST(FutureCallbackTest, DiscardRequestThenSetRunsReadyCallbacks) {
   EXPECT_TRUE(future.discard());
   log.clear();
   EXPECT_TRUE(promise.set(42));
-  EXPECT_EQ(expectedLog(Outcome::READY, ""), log);
+  EXPECT_EQ(expectedLog(Outcome::kReady, ""), log);
   EXPECT_TRUE(future.hasDiscard());
 }
 
 TEST(FutureCallbackTest, DiscardRequestOnCompletedFutureRunsNothing) {
   for (Outcome outcome :
-       {Outcome::READY, Outcome::FAILED, Outcome::DISCARDED}) {
+       {Outcome::kReady, Outcome::kFailed, Outcome::kDiscarded}) {
     SCOPED_TRACE(outcomeName(outcome));
     std::optional<Promise<int>> promise(std::in_place);
     Future<int> future = promise->future();
@@ -960,8 +961,8 @@ TEST(FutureCallbackTest, ManyCallbacksRunInRegistrationOrder) {
 }
 
 TEST(FutureCallbackTest, RunOnTheCompletingThreadBeforeCompletionReturns) {
-  for (Outcome outcome : {Outcome::READY, Outcome::FAILED, Outcome::DISCARDED,
-                          Outcome::ABANDONED}) {
+  for (Outcome outcome : {Outcome::kReady, Outcome::kFailed,
+                          Outcome::kDiscarded, Outcome::kAbandoned}) {
     SCOPED_TRACE(outcomeName(outcome));
     std::optional<Promise<int>> promise(std::in_place);
     Future<int> future = promise->future();
@@ -974,7 +975,7 @@ TEST(FutureCallbackTest, RunOnTheCompletingThreadBeforeCompletionReturns) {
       ranOn = std::this_thread::get_id();
       ranBeforeReturn = !completionReturned.load();
     };
-    if (outcome == Outcome::ABANDONED) {
+    if (outcome == Outcome::kAbandoned) {
       future.onAbandoned(record);
     } else {
       future.onAny(record);
@@ -1054,7 +1055,7 @@ TEST(FutureCallbackTest, CallbacksReceiveTheFuture) {
 
 TEST(FutureAwaitTest, CompletedReturnsTrue) {
   for (Outcome outcome :
-       {Outcome::READY, Outcome::FAILED, Outcome::DISCARDED}) {
+       {Outcome::kReady, Outcome::kFailed, Outcome::kDiscarded}) {
     SCOPED_TRACE(outcomeName(outcome));
     std::optional<Promise<int>> promise(std::in_place);
     Future<int> future = promise->future();
@@ -1084,7 +1085,7 @@ TEST(FutureAwaitTest, ZeroTimeoutOnPending) {
 
 TEST(FutureAwaitTest, ReturnsWhenCompletedOnAnotherThread) {
   for (Outcome outcome :
-       {Outcome::READY, Outcome::FAILED, Outcome::DISCARDED}) {
+       {Outcome::kReady, Outcome::kFailed, Outcome::kDiscarded}) {
     SCOPED_TRACE(outcomeName(outcome));
     std::optional<Promise<int>> promise(std::in_place);
     Future<int> future = promise->future();

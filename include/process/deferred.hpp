@@ -135,7 +135,7 @@ struct DeferredMethod {
 
 // libprocess's name for what defer() returns, kept for code that spells it.
 template <typename G>
-using _Deferred =
-    detail::DeferredCall<G>;  // NOLINT(bugprone-reserved-identifier)
+// NOLINTNEXTLINE(bugprone-reserved-identifier)
+using _Deferred = detail::DeferredCall<G>;
 
 }  // namespace process

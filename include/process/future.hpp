@@ -26,11 +26,9 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
-#include <exception>
-#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <sstream>
@@ -39,13 +37,12 @@
 #include <utility>
 #include <vector>
 
-#include <glog/logging.h>
-
-#include <process/clock.hpp>
 #include <process/detail/future_data.hpp>
+#include <process/detail/future_traits.hpp>
 #include <process/duration.hpp>
 #include <process/error.hpp>
 #include <process/nothing.hpp>
+#include <process/option.hpp>
 #include <process/try.hpp>
 
 namespace process {
@@ -74,76 +71,6 @@ class ErrnoFailure : public Failure {
 
   int code;
 };
-
-namespace detail {
-
-template <typename R>
-struct UnwrapFuture {
-  using type = R;
-};
-template <typename X>
-struct UnwrapFuture<Future<X>> {
-  using type = X;
-};
-template <>
-struct UnwrapFuture<void> {
-  using type = Nothing;
-};
-
-template <typename T>
-struct IsFuture : std::false_type {};
-template <typename X>
-struct IsFuture<Future<X>> : std::true_type {};
-
-template <typename T>
-struct IsTry : std::false_type {};
-template <typename X, typename E>
-struct IsTry<Try<X, E>> : std::true_type {};
-
-// Calls f with `arg` if it takes it, otherwise with nothing.
-template <typename F, typename Arg>
-decltype(auto) invokeMaybeWith(F&& f, Arg&& arg) {
-  if constexpr (std::is_invocable_v<F, Arg>) {
-    return std::invoke(std::forward<F>(f), std::forward<Arg>(arg));
-  } else {
-    static_assert(std::is_invocable_v<F>,
-                  "the callback takes neither the argument given nor none");
-    return std::invoke(std::forward<F>(f));
-  }
-}
-
-template <typename F, typename Arg>
-using InvokeMaybeWithResult =
-    decltype(invokeMaybeWith(std::declval<F>(), std::declval<Arg>()));
-
-// Completes `promise` with what `f(arg)` gives: a value, a future to follow,
-// or nothing (Nothing). An exception fails it.
-template <typename X, typename F, typename Arg>
-void completeWith(Promise<X>& promise, F&& f, Arg&& arg);
-
-// For the combinators: a callback that also hears of abandonment, so that
-// what it holds is freed when the future it waits on can never complete.
-struct FutureAccess {
-  // f(FutureEvent, const Future<T>&), on completion or abandonment.
-  template <typename T, typename F>
-  static void onCompletedOrAbandoned(const Future<T>& future, F&& f) {
-    future.addCallback(kCompleted | kAbandoned, std::forward<F>(f));
-  }
-  // Marks a pending future abandoned, as if its promise were gone, for a
-  // combinator that knows its result can never complete.
-  template <typename T>
-  static void abandon(const Future<T>& future) {
-    future.abandon(false);
-  }
-};
-
-// What `f(arg)` gives, as a Future<X>; an exception becomes a failure.
-template <typename X, typename F, typename Arg>
-Future<X> futureOf(F&& f, Arg&& arg);
-
-std::string describeException(std::exception_ptr exception);
-
-}  // namespace detail
 
 template <typename T>
 class Future {
@@ -189,10 +116,12 @@ class Future {
   Future& operator=(const Future&) = default;
   Future& operator=(Future&&) noexcept = default;
 
-  bool isPending() const { return state() == detail::FutureState::PENDING; }
-  bool isReady() const { return state() == detail::FutureState::READY; }
-  bool isFailed() const { return state() == detail::FutureState::FAILED; }
-  bool isDiscarded() const { return state() == detail::FutureState::DISCARDED; }
+  bool isPending() const { return state() == detail::FutureState::kPending; }
+  bool isReady() const { return state() == detail::FutureState::kReady; }
+  bool isFailed() const { return state() == detail::FutureState::kFailed; }
+  bool isDiscarded() const {
+    return state() == detail::FutureState::kDiscarded;
+  }
   bool isAbandoned() const { return data_->abandoned.load(); }
   bool hasDiscard() const { return data_->discardRequested.load(); }
 
@@ -321,42 +250,6 @@ class WeakFuture {
   std::weak_ptr<detail::FutureData<T>> data_;
 };
 
-namespace detail {
-
-// A discard request on `result` travels on to `source` (held weakly, so that
-// the two do not keep each other alive).
-template <typename R, typename T>
-void forwardDiscard(const Future<R>& result, const Future<T>& source) {
-  result.onDiscard([source = WeakFuture<T>(source)] {
-    Option<Future<T>> future = source.get();
-    if (future.isSome()) {
-      future->discard();
-    }
-  });
-}
-
-// A discard request on `result` travels on to each of `inputs` (a vector or
-// set of futures) that still exists.
-template <typename R, typename Inputs>
-void forwardDiscards(const Future<R>& result, const Inputs& inputs) {
-  using T = typename Inputs::value_type::value_type;
-  std::vector<WeakFuture<T>> weak;
-  weak.reserve(inputs.size());
-  for (const Future<T>& input : inputs) {
-    weak.emplace_back(input);
-  }
-  result.onDiscard([weak = std::move(weak)] {
-    for (const WeakFuture<T>& input : weak) {
-      Option<Future<T>> future = input.get();
-      if (future.isSome()) {
-        future->discard();
-      }
-    }
-  });
-}
-
-}  // namespace detail
-
 // The write side. Move-only: exactly one owner completes a promise.
 template <typename T>
 class Promise {
@@ -424,475 +317,6 @@ class Promise {
 // A future that follows `future` but ignores discard requests made on it.
 template <typename T>
 Future<T> undiscardable(const Future<T>& future);
-
-// ---------------------------------------------------------------------------
-// Implementation.
-
-template <typename T>
-Future<T>::Future() : data_(std::make_shared<detail::FutureData<T>>()) {
-  data_->abandoned.store(true, std::memory_order_relaxed);
-}
-
-template <typename T>
-Future<T>::Future(const T& value)
-    : data_(std::make_shared<detail::FutureData<T>>()) {
-  data_->value.emplace(value);
-  data_->state.store(detail::FutureState::READY, std::memory_order_release);
-}
-
-template <typename T>
-Future<T>::Future(T&& value)
-    : data_(std::make_shared<detail::FutureData<T>>()) {
-  data_->value.emplace(std::move(value));
-  data_->state.store(detail::FutureState::READY, std::memory_order_release);
-}
-
-template <typename T>
-Future<T>::Future(const Failure& failure)
-    : data_(std::make_shared<detail::FutureData<T>>()) {
-  data_->failure = std::make_unique<std::string>(failure.message);
-  data_->state.store(detail::FutureState::FAILED, std::memory_order_release);
-}
-
-template <typename T>
-template <typename E>
-Future<T>::Future(const Try<T, E>& t)
-    : Future(t.isSome() ? Future(t.get()) : Future(Failure(t.error()))) {}
-
-template <typename T>
-template <typename E>
-Future<T>::Future(const Try<Future<T>, E>& t)
-    : Future(t.isSome() ? t.get() : Future(Failure(t.error()))) {}
-
-template <typename T>
-const T& Future<T>::get() const& {
-  if (isPending()) {
-    CHECK(!isAbandoned()) << "Future::get() of an abandoned future";
-    await();
-    CHECK(!isPending()) << "Future::get() of a future abandoned while waiting";
-  }
-  CHECK(!isFailed()) << "Future::get() of a FAILED future: " << failure();
-  CHECK(!isDiscarded()) << "Future::get() of a DISCARDED future";
-  return *data_->value;
-}
-
-template <typename T>
-const std::string& Future<T>::failure() const {
-  CHECK(isFailed()) << "Future::failure() of a future that is not FAILED";
-  return *data_->failure;
-}
-
-template <typename T>
-bool Future<T>::discard() const {
-  detail::CallbackList<T> requested;
-  {
-    std::lock_guard<detail::SpinLock> guard(data_->lock);
-    if (state() != detail::FutureState::PENDING ||
-        data_->discardRequested.load(std::memory_order_relaxed)) {
-      return false;
-    }
-    data_->discardRequested.store(true, std::memory_order_release);
-    requested = data_->callbacks.extract(detail::kDiscardRequested);
-  }
-  requested.runAndClear(detail::kDiscardRequested, *this);
-  return true;
-}
-
-template <typename T>
-void Future<T>::abandon(bool propagating) const {
-  detail::CallbackList<T> listeners;
-  {
-    std::lock_guard<detail::SpinLock> guard(data_->lock);
-    if (state() != detail::FutureState::PENDING ||
-        data_->abandoned.load(std::memory_order_relaxed) ||
-        (data_->associated && !propagating)) {
-      return;
-    }
-    data_->abandoned.store(true, std::memory_order_release);
-    listeners = data_->callbacks.extract(detail::kAbandoned);
-  }
-  listeners.runAndClear(detail::kAbandoned, *this);
-}
-
-template <typename T>
-template <typename Setter>
-bool Future<T>::complete(detail::FutureState target, bool viaAssociation,
-                         Setter&& setter) const {
-  detail::CallbackList<T> listeners;
-  {
-    std::lock_guard<detail::SpinLock> guard(data_->lock);
-    if (state() != detail::FutureState::PENDING ||
-        (data_->associated && !viaAssociation)) {
-      return false;
-    }
-    setter(*data_);
-    data_->state.store(target, std::memory_order_release);
-    listeners = std::move(data_->callbacks);
-  }
-  listeners.runAndClear(detail::kCompleted, *this);
-  return true;
-}
-
-template <typename T>
-bool Future<T>::setValue(std::optional<T>&& value, bool viaAssociation) const {
-  return complete(
-      detail::FutureState::READY, viaAssociation,
-      [&](detail::FutureData<T>& data) { data.value = std::move(value); });
-}
-
-template <typename T>
-bool Future<T>::setFailure(const std::string& message,
-                           bool viaAssociation) const {
-  auto failure = std::make_unique<std::string>(message);
-  return complete(
-      detail::FutureState::FAILED, viaAssociation,
-      [&](detail::FutureData<T>& data) { data.failure = std::move(failure); });
-}
-
-template <typename T>
-bool Future<T>::setDiscarded(bool viaAssociation) const {
-  return complete(detail::FutureState::DISCARDED, viaAssociation,
-                  [](detail::FutureData<T>&) {});
-}
-
-template <typename T>
-void Future<T>::follow(const Future& other) const {
-  if (other.isReady()) {
-    setValue(std::optional<T>(other.get()), true);
-  } else if (other.isFailed()) {
-    setFailure(other.failure(), true);
-  } else if (other.isDiscarded()) {
-    setDiscarded(true);
-  }
-}
-
-template <typename T>
-template <typename F>
-void Future<T>::addCallback(uint8_t events, F&& f) const {
-  using Node = detail::CallbackNodeFor<T, std::decay_t<F>>;
-  if (!isPending()) {
-    if ((events & detail::kCompleted) != 0) {
-      detail::CallbackList<T> once;
-      once.append(new Node(events, std::forward<F>(f)));
-      once.runAndClear(detail::kCompleted, *this);
-    }
-    return;
-  }
-  auto* node = new Node(events, std::forward<F>(f));
-  detail::FutureEvent immediate;
-  {
-    std::lock_guard<detail::SpinLock> guard(data_->lock);
-    if (state() != detail::FutureState::PENDING) {
-      immediate = detail::kCompleted;
-    } else if ((events & detail::kDiscardRequested) != 0 &&
-               data_->discardRequested.load(std::memory_order_relaxed)) {
-      immediate = detail::kDiscardRequested;
-    } else if ((events & detail::kAbandoned) != 0 &&
-               data_->abandoned.load(std::memory_order_relaxed)) {
-      immediate = detail::kAbandoned;
-    } else {
-      data_->callbacks.append(node);
-      return;
-    }
-  }
-  // Already happened: run it here (or just free it, if the node does not
-  // listen for what happened).
-  detail::CallbackList<T> once;
-  once.append(node);
-  once.runAndClear(immediate, *this);
-}
-
-template <typename T>
-bool Future<T>::await(const Duration& timeout) const {
-  if (!isPending()) {
-    return true;
-  }
-  struct Latch {
-    std::mutex mutex;
-    std::condition_variable condition;
-    bool triggered = false;
-  };
-  auto latch = std::make_shared<Latch>();
-  addCallback(detail::kCompleted | detail::kAbandoned,
-              [latch](detail::FutureEvent, const Future&) {
-                std::lock_guard<std::mutex> guard(latch->mutex);
-                latch->triggered = true;
-                latch->condition.notify_all();
-              });
-  std::unique_lock<std::mutex> lock(latch->mutex);
-  if (timeout >= Duration::max() / 2) {
-    latch->condition.wait(lock, [&] { return latch->triggered; });
-  } else {
-    latch->condition.wait_for(lock, timeout.chrono(),
-                              [&] { return latch->triggered; });
-  }
-  return !isPending();
-}
-
-template <typename T>
-template <typename F>
-const Future<T>& Future<T>::onReady(F&& f) const {
-  addCallback(detail::kCompleted,
-              [f = std::forward<F>(f)](detail::FutureEvent,
-                                       const Future& future) mutable {
-                if (future.isReady()) {
-                  detail::invokeMaybeWith(std::move(f), future.get());
-                }
-              });
-  return *this;
-}
-
-template <typename T>
-template <typename F>
-const Future<T>& Future<T>::onFailed(F&& f) const {
-  addCallback(detail::kCompleted,
-              [f = std::forward<F>(f)](detail::FutureEvent,
-                                       const Future& future) mutable {
-                if (future.isFailed()) {
-                  detail::invokeMaybeWith(std::move(f), future.failure());
-                }
-              });
-  return *this;
-}
-
-template <typename T>
-template <typename F>
-const Future<T>& Future<T>::onDiscarded(F&& f) const {
-  addCallback(detail::kCompleted,
-              [f = std::forward<F>(f)](detail::FutureEvent,
-                                       const Future& future) mutable {
-                if (future.isDiscarded()) {
-                  std::invoke(std::move(f));
-                }
-              });
-  return *this;
-}
-
-template <typename T>
-template <typename F>
-const Future<T>& Future<T>::onAny(F&& f) const {
-  addCallback(detail::kCompleted,
-              [f = std::forward<F>(f)](detail::FutureEvent,
-                                       const Future& future) mutable {
-                detail::invokeMaybeWith(std::move(f), future);
-              });
-  return *this;
-}
-
-template <typename T>
-template <typename F>
-const Future<T>& Future<T>::onDiscard(F&& f) const {
-  addCallback(
-      detail::kDiscardRequested,
-      [f = std::forward<F>(f)](detail::FutureEvent, const Future&) mutable {
-        std::invoke(std::move(f));
-      });
-  return *this;
-}
-
-template <typename T>
-template <typename F>
-const Future<T>& Future<T>::onAbandoned(F&& f) const {
-  addCallback(
-      detail::kAbandoned,
-      [f = std::forward<F>(f)](detail::FutureEvent, const Future&) mutable {
-        std::invoke(std::move(f));
-      });
-  return *this;
-}
-
-template <typename T>
-template <typename F>
-auto Future<T>::then(F&& f) const -> Future<typename detail::UnwrapFuture<
-    detail::InvokeMaybeWithResult<F, const T&>>::type> {
-  using X = typename detail::UnwrapFuture<
-      detail::InvokeMaybeWithResult<F, const T&>>::type;
-
-  // Already complete: no promise, no callback node.
-  if (!isPending()) {
-    if (isReady() && !hasDiscard()) {
-      return detail::futureOf<X>(std::forward<F>(f), get());
-    }
-    if (isFailed()) {
-      return Future<X>(Failure(failure()));
-    }
-    Promise<X> promise;
-    promise.discard();
-    return promise.future();
-  }
-
-  Promise<X> promise;
-  Future<X> result = promise.future();
-  detail::forwardDiscard(result, *this);
-  // When the source is abandoned this node is freed unrun, and with it the
-  // promise, which abandons the result.
-  addCallback(detail::kCompleted | detail::kAbandoned,
-              [promise = std::move(promise), f = std::forward<F>(f)](
-                  detail::FutureEvent event, const Future& future) mutable {
-                if (event != detail::kCompleted) {
-                  return;
-                }
-                if (future.isFailed()) {
-                  promise.fail(future.failure());
-                } else if (future.isDiscarded() || future.hasDiscard()) {
-                  promise.discard();
-                } else {
-                  detail::completeWith(promise, std::move(f), future.get());
-                }
-              });
-  return result;
-}
-
-template <typename T>
-template <typename F>
-Future<T> Future<T>::repair(F&& f) const {
-  Promise<T> promise;
-  Future<T> result = promise.future();
-  detail::forwardDiscard(result, *this);
-  addCallback(detail::kCompleted | detail::kAbandoned,
-              [promise = std::move(promise), f = std::forward<F>(f)](
-                  detail::FutureEvent event, const Future& future) mutable {
-                if (event != detail::kCompleted) {
-                  return;
-                }
-                if (future.isFailed()) {
-                  detail::completeWith(promise, std::move(f), future);
-                } else {
-                  promise.associate(future);
-                }
-              });
-  return result;
-}
-
-template <typename T>
-template <typename F>
-Future<T> Future<T>::recover(F&& f) const {
-  Promise<T> promise;
-  Future<T> result = promise.future();
-  detail::forwardDiscard(result, *this);
-  addCallback(detail::kCompleted | detail::kAbandoned,
-              [promise = std::move(promise), f = std::forward<F>(f)](
-                  detail::FutureEvent event, const Future& future) mutable {
-                if (event == detail::kCompleted && future.isReady()) {
-                  promise.associate(future);
-                  return;
-                }
-                // FAILED, DISCARDED or abandoned: let f decide, and let what it
-                // returns run undisturbed by the discard that got us here.
-                promise.future().clearDiscardRequest();
-                detail::completeWith(promise, std::move(f), future);
-              });
-  return result;
-}
-
-template <typename T>
-template <typename F>
-Future<T> Future<T>::after(const Duration& duration, F&& f) const {
-  // Whichever comes first, the timer or the completion, decides.
-  struct Race {
-    std::atomic<bool> decided{false};
-    Promise<T> promise;
-    Timer timer;
-    bool decide() { return !decided.exchange(true); }
-  };
-  auto race = std::make_shared<Race>();
-  Future<T> result = race->promise.future();
-  detail::forwardDiscard(result, *this);
-  race->timer = Clock::timer(
-      duration, [race, source = *this, f = std::forward<F>(f)]() mutable {
-        if (race->decide()) {
-          detail::completeWith(race->promise, std::move(f), source);
-        }
-      });
-  onAny([race](const Future& future) {
-    if (race->decide()) {
-      Clock::cancel(race->timer);
-      race->promise.associate(future);
-    }
-  });
-  return result;
-}
-
-template <typename T>
-bool Promise<T>::follow(const Future<T>& other, bool forwardDiscards) const {
-  {
-    std::lock_guard<detail::SpinLock> guard(future_.data_->lock);
-    if (future_.state() != detail::FutureState::PENDING ||
-        future_.data_->associated) {
-      return false;
-    }
-    future_.data_->associated = true;
-  }
-  if (other == future_) {
-    return true;  // Following itself: it stays pending.
-  }
-  if (forwardDiscards) {
-    future_.onDiscard([other = WeakFuture<T>(other)] {
-      Option<Future<T>> future = other.get();
-      if (future.isSome()) {
-        future->discard();
-      }
-    });
-  }
-  other.addCallback(
-      detail::kCompleted | detail::kAbandoned,
-      [self = future_](detail::FutureEvent event, const Future<T>& future) {
-        if (event == detail::kCompleted) {
-          self.follow(future);
-        } else {
-          self.abandon(true);
-        }
-      });
-  return true;
-}
-
-template <typename T>
-Future<T> undiscardable(const Future<T>& future) {
-  Promise<T> promise;
-  promise.follow(future, false);
-  return promise.future();
-}
-
-namespace detail {
-
-template <typename X, typename F, typename Arg>
-Future<X> futureOf(F&& f, Arg&& arg) {
-  using R = InvokeMaybeWithResult<F, Arg>;
-  try {
-    if constexpr (std::is_void_v<R>) {
-      invokeMaybeWith(std::forward<F>(f), std::forward<Arg>(arg));
-      return Future<X>(Nothing());
-    } else if constexpr (IsFuture<R>::value) {
-      return invokeMaybeWith(std::forward<F>(f), std::forward<Arg>(arg));
-    } else {
-      return Future<X>(
-          X(invokeMaybeWith(std::forward<F>(f), std::forward<Arg>(arg))));
-    }
-  } catch (...) {
-    return Future<X>(Failure(describeException(std::current_exception())));
-  }
-}
-
-template <typename X, typename F, typename Arg>
-void completeWith(Promise<X>& promise, F&& f, Arg&& arg) {
-  using R = InvokeMaybeWithResult<F, Arg>;
-  try {
-    if constexpr (std::is_void_v<R>) {
-      invokeMaybeWith(std::forward<F>(f), std::forward<Arg>(arg));
-      promise.set(Nothing());
-    } else if constexpr (IsFuture<R>::value) {
-      promise.associate(
-          invokeMaybeWith(std::forward<F>(f), std::forward<Arg>(arg)));
-    } else {
-      promise.set(
-          X(invokeMaybeWith(std::forward<F>(f), std::forward<Arg>(arg))));
-    }
-  } catch (...) {
-    promise.fail(describeException(std::current_exception()));
-  }
-}
-
-}  // namespace detail
 
 // Prints the state as libprocess does: "Pending", "Abandoned", "Ready",
 // "Failed: <message>" or "Discarded", with " (with discard)" after the state
@@ -1058,3 +482,7 @@ void discardPromises(std::set<Promise<T>*>* promises, const Future<T>& future) {
 }
 
 }  // namespace process
+
+// The template implementation, which needs the classes above complete.
+#include <process/detail/future_core.hpp>  // IWYU pragma: export
+#include <process/detail/future_then.hpp>  // IWYU pragma: export

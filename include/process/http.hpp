@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <iterator>
 #include <map>
 #include <ostream>
 #include <set>
@@ -61,6 +62,9 @@ class StringMap : public std::map<std::string, std::string, Compare> {
   // NOLINTNEXTLINE(google-explicit-constructor)
   StringMap(const std::map<std::string, std::string>& map)
       : Base(map.begin(), map.end()) {}
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  StringMap(std::map<std::string, std::string>&& map)
+      : Base(adopt(std::move(map))) {}
 
   Option<std::string> get(const std::string& key) const {
     const auto it = this->find(key);
@@ -105,6 +109,17 @@ class StringMap : public std::map<std::string, std::string, Compare> {
       result.push_back(entry.second);
     }
     return result;
+  }
+
+ private:
+  // With the default order the map's nodes are taken over, not copied.
+  static Base adopt(std::map<std::string, std::string>&& map) {
+    if constexpr (std::is_same_v<Base, std::map<std::string, std::string>>) {
+      return std::move(map);
+    } else {
+      return Base(std::make_move_iterator(map.begin()),
+                  std::make_move_iterator(map.end()));
+    }
   }
 };
 

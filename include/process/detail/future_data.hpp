@@ -22,7 +22,7 @@ class Future;
 
 namespace detail {
 
-enum class FutureState : uint8_t { PENDING, READY, FAILED, DISCARDED };
+enum class FutureState : uint8_t { kPending, kReady, kFailed, kDiscarded };
 
 // What a callback node listens for (a bit set).
 enum FutureEvent : uint8_t {
@@ -108,7 +108,7 @@ class CallbackList {
 template <typename T>
 struct FutureData {
   SpinLock lock;
-  std::atomic<FutureState> state{FutureState::PENDING};
+  std::atomic<FutureState> state{FutureState::kPending};
   std::atomic<bool> discardRequested{false};
   std::atomic<bool> abandoned{false};
   bool associated = false;  // guarded by `lock`
