@@ -36,7 +36,8 @@ fuzz:
 	cmake --preset fuzz
 	cmake --build --preset fuzz
 	scripts/fuzz.sh $(FUZZ_SECONDS) upid duration url request_decoder \
-	  response_decoder message_parser response_stream_decoder protobuf
+	  response_decoder message_parser response_stream_decoder server_session \
+	  protobuf
 
 bench: build
 	./build/default/bench/procession-bench

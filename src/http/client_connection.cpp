@@ -2,9 +2,10 @@
 
 #include <cerrno>
 #include <cstring>
-#include <sstream>
 
 #include <process/context.hpp>
+
+#include "http/encoder.hpp"
 
 namespace process::http::internal {
 namespace {
@@ -12,100 +13,6 @@ namespace {
 // Unwritten request bytes past which a body read from a pipe waits for the
 // socket to take them.
 constexpr size_t kBodyBacklog = size_t{1024} * 1024;
-
-std::string text(const net::IP& ip) {
-  std::ostringstream out;
-  out << ip;
-  return out.str();
-}
-
-// RFC 9110 token characters: methods and header names.
-bool isToken(std::string_view text) {
-  if (text.empty()) {
-    return false;
-  }
-  for (const char c : text) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                       (c >= '0' && c <= '9');
-    if (!alnum &&
-        std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool isFieldValue(std::string_view text) {
-  return text.find_first_of(std::string_view("\r\n\0", 3)) ==
-         std::string_view::npos;
-}
-
-std::string encodeChunk(std::string_view data) {
-  std::ostringstream out;
-  out << std::hex << data.size() << "\r\n";
-  std::string encoded = out.str();
-  encoded += data;
-  encoded += "\r\n";
-  return encoded;
-}
-
-// The request line and headers; a request without a host of its own goes
-// to `defaultHost`:`defaultPort`.
-Try<std::string> encodeRequestHead(const http::Request& request,
-                                   std::string_view defaultHost,
-                                   uint16_t defaultPort) {
-  if (!isToken(request.method)) {
-    return Error("Invalid request method '" + request.method + "'");
-  }
-  std::string out;
-  out.reserve(256);
-  out += request.method;
-  out += ' ';
-  out += request.url.target();
-  out += " HTTP/1.1\r\n";
-  if (!request.headers.contains("Host")) {
-    out += "Host: ";
-    if (request.url.domain.isSome()) {
-      out += request.url.domain.get();
-    } else if (request.url.ip.isSome()) {
-      out += text(request.url.ip.get());
-    } else {
-      out += defaultHost;
-    }
-    const bool ownHost = request.url.domain.isSome() || request.url.ip.isSome();
-    out += ':';
-    out +=
-        std::to_string(ownHost ? request.url.port.getOrElse(80) : defaultPort);
-    out += "\r\n";
-  }
-  for (const auto& [name, value] : request.headers) {
-    if (!isToken(name) || !isFieldValue(value)) {
-      return Error("Invalid request header '" + name + "'");
-    }
-    // The framing is ours to state.
-    if (equalsIgnoreCase(name, "Content-Length") ||
-        equalsIgnoreCase(name, "Transfer-Encoding")) {
-      continue;
-    }
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  }
-  if (!request.keepAlive && !request.headers.contains("Connection")) {
-    out += "Connection: close\r\n";
-  }
-  if (request.type == http::Request::PIPE) {
-    out += "Transfer-Encoding: chunked\r\n";
-  } else if (!request.body.empty() || request.method == "POST" ||
-             request.method == "PUT") {
-    out += "Content-Length: ";
-    out += std::to_string(request.body.size());
-    out += "\r\n";
-  }
-  out += "\r\n";
-  return out;
-}
 
 }  // namespace
 
@@ -316,7 +223,7 @@ void ClientConnection::onBodyPiece(const Future<std::string>& piece) {
     return;
   }
   if (piece->empty()) {
-    outgoing_.front() = Outgoing{.bytes = "0\r\n\r\n"};
+    outgoing_.front() = Outgoing{.bytes = std::string(kLastChunk)};
   } else {
     outgoing_.push_front(Outgoing{.bytes = encodeChunk(piece.get())});
   }

@@ -7,47 +7,20 @@
 
 #include <glog/logging.h>
 
+#include "runtime/transport.hpp"
 #include "transport/message_codec.hpp"
 #include "transport/network.hpp"
-#include "runtime/transport.hpp"
 
 namespace process::transport {
 namespace {
 
-// Answers not yet taken by a peer that keeps sending: past this, reading
-// stops until they are written, so a peer that never reads cannot make us
-// hold more.
-constexpr size_t kMaxUnwrittenAnswers = size_t{1024} * 1024;
 // Reads per readiness, so one busy connection cannot starve the others.
 constexpr int kReadsPerTurn = 4;
 // Messages in one turn that make it a stream, worth a second worker.
-constexpr int kStreamMessages = 64;
+constexpr uint64_t kStreamMessages = 64;
 
 std::atomic<uint64_t> rejectLogs{0};
 std::atomic<uint64_t> badMessageLogs{0};
-
-const char* reasonOf(int status) {
-  switch (status) {
-    case 200:
-      return "OK";
-    case 202:
-      return "Accepted";
-    case 400:
-      return "Bad Request";
-    case 404:
-      return "Not Found";
-    case 408:
-      return "Request Timeout";
-    case 413:
-      return "Payload Too Large";
-    case 431:
-      return "Request Header Fields Too Large";
-    case 505:
-      return "HTTP Version Not Supported";
-    default:
-      return "Error";
-  }
-}
 
 }  // namespace
 
@@ -56,7 +29,10 @@ InboundConnection::InboundConnection(Network& network,
     : network_(network),
       socket_(std::move(socket)),
       requestTimer_(network.io()),
-      decoder_(network.httpLimits()),
+      session_(network.httpLimits(), *this,
+               [gate = network.gate()](std::function<void()> f) {
+                 gate->post(std::move(f));
+               }),
       fd_(socket_.native_handle()) {
   net::keepFromChildren(fd_);
   asio::error_code ec;
@@ -64,25 +40,69 @@ InboundConnection::InboundConnection(Network& network,
   peer_ =
       ec ? std::string("unknown peer")
          : remote.address().to_string() + ":" + std::to_string(remote.port());
+  if (!ec && remote.address().is_v4()) {
+    client_ =
+        Address(net::IP(remote.address().to_v4().to_uint()), remote.port());
+  }
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);
 }
+
+InboundConnection::~InboundConnection() = default;
 
 void InboundConnection::start() {
   waitReadable();
 }
 
+// What a request is: a message for a process, or a request for a route.
+
+void InboundConnection::onRequest(DecodedRequest& request, Ticket ticket) {
+  if (isMessage(request)) {
+    handleMessage(request, ticket);
+    return;
+  }
+  handleRoute(request, ticket);
+}
+
+void InboundConnection::handleMessage(DecodedRequest& request, Ticket ticket) {
+  Try<MessageHeader> header = parseMessage(request, &senders_);
+  if (header.isError()) {
+    if (net::shouldLog(badMessageLogs)) {
+      LOG(WARNING) << "Bad message from " << peer_ << ": " << header.error();
+    }
+    session_.answer(ticket, 400, header.error() + "\n");
+    return;
+  }
+  MessageHeader& message = header.get();
+  const bool delivered = network_.host().deliverMessage(
+      message.to, std::move(message.from), std::move(message.name),
+      std::move(request.body));
+  session_.answer(ticket, delivered ? 202 : 404);
+}
+
+void InboundConnection::complete(Ticket ticket,
+                                 const Future<http::Response>& response) {
+  if (!closed_) {
+    session_.answer(ticket, response);
+  }
+}
+
+void InboundConnection::onOutput() {
+  if (session_.aborted()) {
+    close(session_.abortReason());
+    return;
+  }
+  write();
+}
+
+// Socket I/O.
+
 void InboundConnection::waitReadable() {
   if (reading_ || closed_) {
     return;
   }
-  if (closeAfterWrite_ || out_.size() >= kMaxUnwrittenAnswers ||
-      slots_.size() >= kMaxPendingAnswers) {
-    // Not reading is our choice: the peer is not late meanwhile.
-    if (readDeadline_) {
-      readDeadline_.reset();
-      rearmTimer();
-    }
+  if (!session_.wantsInput()) {
+    stopReadDeadline();  // not reading is our choice: the peer is not late
     return;
   }
   setReadDeadline();
@@ -102,7 +122,7 @@ void InboundConnection::waitReadable() {
 
 void InboundConnection::onReadable() {
   std::vector<char>& buffer = network_.readBuffer();
-  int completed = 0;
+  const uint64_t before = session_.requestsDecoded();
   for (int turn = 0; turn < kReadsPerTurn && !closed_; ++turn) {
     const ssize_t got = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
     if (got < 0 && errno == EINTR) {
@@ -112,140 +132,134 @@ void InboundConnection::onReadable() {
       break;
     }
     if (got <= 0) {
-      const bool partial = decoder_.midRequest();
+      const bool partial = session_.midRequest();
       if (got < 0 || partial) {
         LOG(INFO) << "Connection from " << peer_ << " ended"
                   << (partial ? " in the middle of a request" : "") << ": "
                   << (got < 0 ? std::strerror(errno) : "closed by the peer");
       }
-      // The peer may only have shut its sending side: answer what it sent.
-      closeAfterWrite_ = true;
+      session_.endOfInput();
       break;
     }
-    const bool ok = decoder_.feed(buffer.data(), static_cast<size_t>(got),
-                                  [&](DecodedRequest& request) {
-                                    ++completed;
-                                    if (!closeAfterWrite_) {
-                                      handle(request);
-                                    }
-                                  });
-    if (!ok) {
-      reject();
+    if (!session_.feed(buffer.data(), static_cast<size_t>(got))) {
+      if (net::shouldLog(rejectLogs)) {
+        LOG(WARNING) << "Rejected a request from " << peer_ << " ("
+                     << session_.errorStatus() << "): " << session_.error();
+      }
       break;
     }
-    // RFC 9110 10.1.1: a client that asked waits for this before its body.
-    if (decoder_.takeContinue() && !closeAfterWrite_) {
-      emit("HTTP/1.1 100 Continue\r\n\r\n");
-    }
-    if (closeAfterWrite_ || out_.size() >= kMaxUnwrittenAnswers ||
-        slots_.size() >= kMaxPendingAnswers) {
+    if (!session_.wantsInput()) {
       break;
     }
   }
   if (closed_) {
     return;
   }
-  requestsRead_ += static_cast<uint64_t>(completed);
   // A stream of messages: this worker will be busy running them, so
   // another takes over reading (parsing and running then overlap).
-  if (completed >= kStreamMessages) {
+  if (session_.requestsDecoded() - before >= kStreamMessages) {
     network_.host().readerBusy();
   }
   write();
-  if (!closeAfterWrite_ && out_.size() < kMaxUnwrittenAnswers &&
-      slots_.size() < kMaxPendingAnswers) {
-    waitReadable();
-  }
+  waitReadable();  // also while answers wait for the peer to take them
 }
 
-void InboundConnection::handle(DecodedRequest& request) {
-  if (!request.keepAlive) {
-    closeAfterWrite_ = true;
-  }
-  if (isMessage(request)) {
-    handleMessage(request);
+void InboundConnection::write() {
+  if (writing_ || closed_) {
     return;
   }
-  handleRoute(request);
-}
-
-void InboundConnection::handleMessage(DecodedRequest& request) {
-  Try<MessageHeader> header = parseMessage(request, &senders_);
-  if (header.isError()) {
-    if (net::shouldLog(badMessageLogs)) {
-      LOG(WARNING) << "Bad message from " << peer_ << ": " << header.error();
+  bool progressed = false;
+  while (session_.hasOutput()) {
+    const std::string_view out = session_.output();
+    const ssize_t sent =
+        ::send(fd_, out.data(), out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent > 0) {
+      session_.consumed(static_cast<size_t>(sent));
+      progressed = true;
+    } else if (sent < 0 && errno == EINTR) {
+      continue;
+    } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      if (progressed || !writeDeadline_) {
+        writeDeadline_ = timeoutFromNow();
+        rearmTimer();
+      }
+      waitWritable();
+      return;
+    } else {
+      close(std::string("write failed: ") + std::strerror(errno));
+      return;
     }
-    answer(400, header.error() + "\n");
-    return;
   }
-  MessageHeader& message = header.get();
-  const bool delivered = network_.host().deliverMessage(
-      message.to, std::move(message.from),
-      std::move(message.name), std::move(request.body));
-  answer(delivered ? 202 : 404);
+  afterWritten();
 }
 
-void InboundConnection::answer(int status, const std::string& body) {
-  if (status == 202 && !closeAfterWrite_ && slots_.empty()) {
-    out_ += "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n";
+void InboundConnection::afterWritten() {
+  if (writeDeadline_) {
+    writeDeadline_.reset();
+    rearmTimer();
+  }
+  if (session_.wantsClose()) {
+    close(std::string());
     return;
   }
-  std::string bytes = "HTTP/1.1 ";
-  bytes += std::to_string(status);
-  bytes += ' ';
-  bytes += reasonOf(status);
-  bytes += "\r\n";
-  if (closeAfterWrite_) {
-    bytes += "Connection: close\r\n";
-  }
-  if (!body.empty()) {
-    bytes += "Content-Type: text/plain; charset=utf-8\r\n";
-  }
-  bytes += "Content-Length: ";
-  bytes += std::to_string(body.size());
-  bytes += "\r\n\r\n";
-  bytes += body;
-  emit(std::move(bytes));
+  waitReadable();  // if reading had stopped for unwritten answers
 }
 
-void InboundConnection::emit(std::string bytes) {
-  if (slots_.empty()) {
-    out_ += bytes;
+void InboundConnection::waitWritable() {
+  writing_ = true;
+  socket_.async_wait(asio::socket_base::wait_write,
+                     [self = shared_from_this()](const asio::error_code& ec) {
+                       self->writing_ = false;
+                       if (ec) {
+                         if (ec != asio::error::operation_aborted) {
+                           self->close("write failed: " + ec.message());
+                         }
+                         return;
+                       }
+                       self->write();
+                     });
+}
+
+void InboundConnection::close(const std::string& why) {
+  if (closed_) {
     return;
   }
-  Slot& slot = slots_.emplace_back();
-  slot.seq = nextSeq_++;
-  slot.ready = true;
-  slot.close = closeAfterWrite_;
-  slot.bytes = std::move(bytes);
+  closed_ = true;
+  if (!why.empty()) {
+    VLOG(1) << "Closing the connection from " << peer_ << ": " << why;
+  }
+  session_.shutdown();
+  asio::error_code ignored;
+  requestTimer_.cancel();
+  socket_.close(ignored);
+  network_.closed(shared_from_this());
 }
 
-void InboundConnection::reject() {
-  const int status = decoder_.errorStatus();
-  if (net::shouldLog(rejectLogs)) {
-    LOG(WARNING) << "Rejected a request from " << peer_ << " (" << status
-                 << "): " << decoder_.error();
+// The request timer.
+
+InboundConnection::Deadline InboundConnection::timeoutFromNow() const {
+  return std::chrono::steady_clock::now() +
+         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+             network_.limits().requestTimeout.chrono());
+}
+
+void InboundConnection::stopReadDeadline() {
+  if (readDeadline_) {
+    readDeadline_.reset();
+    rearmTimer();
   }
-  closeAfterWrite_ = true;
-  answer(status, decoder_.error() + "\n");
 }
 
 void InboundConnection::setReadDeadline() {
-  if (!decoder_.midRequest()) {
-    if (readDeadline_) {
-      readDeadline_.reset();
-      rearmTimer();
-    }
+  if (!session_.midRequest()) {
+    stopReadDeadline();
     return;
   }
-  if (readDeadline_ && deadlineRequest_ == requestsRead_) {
+  if (readDeadline_ && deadlineRequest_ == session_.requestsDecoded()) {
     return;  // the same request, still on its clock
   }
-  readDeadline_ =
-      std::chrono::steady_clock::now() +
-      std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-          network_.limits().requestTimeout.chrono());
-  deadlineRequest_ = requestsRead_;
+  readDeadline_ = timeoutFromNow();
+  deadlineRequest_ = session_.requestsDecoded();
   rearmTimer();
 }
 
@@ -296,84 +310,12 @@ void InboundConnection::onTimer() {
                    << ": no whole request within "
                    << network_.limits().requestTimeout;
     }
-    closeAfterWrite_ = true;
-    answer(408);
+    session_.timedOut();
     write();
   }
   if (!closed_) {
     rearmTimer();
   }
-}
-
-void InboundConnection::write() {
-  if (writing_ || closed_) {
-    return;
-  }
-  bool progressed = false;
-  while (outOffset_ < out_.size()) {
-    const ssize_t sent =
-        ::send(fd_, out_.data() + outOffset_, out_.size() - outOffset_,
-               MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (sent > 0) {
-      outOffset_ += static_cast<size_t>(sent);
-      progressed = true;
-    } else if (sent < 0 && errno == EINTR) {
-      continue;
-    } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (progressed || !writeDeadline_) {
-        writeDeadline_ =
-            std::chrono::steady_clock::now() +
-            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                network_.limits().requestTimeout.chrono());
-        rearmTimer();
-      }
-      waitWritable();
-      return;
-    } else {
-      close(std::string("write failed: ") + std::strerror(errno));
-      return;
-    }
-  }
-  out_.clear();
-  outOffset_ = 0;
-  if (writeDeadline_) {
-    writeDeadline_.reset();
-    rearmTimer();
-  }
-  if (closeAfterWrite_ && slots_.empty()) {
-    close(std::string());
-    return;
-  }
-  waitReadable();  // if reading had stopped for unwritten answers
-}
-
-void InboundConnection::waitWritable() {
-  writing_ = true;
-  socket_.async_wait(asio::socket_base::wait_write,
-                     [self = shared_from_this()](const asio::error_code& ec) {
-                       self->writing_ = false;
-                       if (ec) {
-                         if (ec != asio::error::operation_aborted) {
-                           self->close("write failed: " + ec.message());
-                         }
-                         return;
-                       }
-                       self->write();
-                     });
-}
-
-void InboundConnection::close(const std::string& why) {
-  if (closed_) {
-    return;
-  }
-  closed_ = true;
-  if (!why.empty()) {
-    VLOG(1) << "Closing the connection from " << peer_ << ": " << why;
-  }
-  asio::error_code ignored;
-  requestTimer_.cancel();
-  socket_.close(ignored);
-  network_.closed(shared_from_this());
 }
 
 }  // namespace process::transport

@@ -4,6 +4,8 @@
 // dialects described in docs/wire.md.
 #include "transport/message_codec.hpp"
 
+#include "http/percent.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -88,19 +90,6 @@ void appendEscaped(std::string_view text, uint8_t which, size_t escapedSize,
       out += c;
     }
   }
-}
-
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') {
-    return c - '0';
-  }
-  if (c >= 'a' && c <= 'f') {
-    return c - 'a' + 10;
-  }
-  if (c >= 'A' && c <= 'F') {
-    return c - 'A' + 10;
-  }
-  return -1;
 }
 
 }  // namespace
@@ -250,33 +239,7 @@ Try<MessageHeader> parseMessage(const DecodedRequest& request,
 }
 
 Try<std::string> percentDecode(std::string_view text) {
-  std::string decoded;
-  const size_t percent = text.find('%');
-  if (percent == std::string_view::npos) {
-    decoded.assign(text);
-    return decoded;
-  }
-  decoded.reserve(text.size());
-  decoded.assign(text.substr(0, percent));
-  for (size_t i = percent; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      decoded += text[i];
-      continue;
-    }
-    if (i + 2 >= text.size()) {
-      return Error("truncated escape at offset " + std::to_string(i) + " in '" +
-                   std::string(text) + "'");
-    }
-    const int high = hexValue(text[i + 1]);
-    const int low = hexValue(text[i + 2]);
-    if (high < 0 || low < 0) {
-      return Error("invalid escape '" + std::string(text.substr(i, 3)) +
-                   "' in '" + std::string(text) + "'");
-    }
-    decoded += static_cast<char>(high * 16 + low);
-    i += 2;
-  }
-  return decoded;
+  return http::internal::decodePercent(text);
 }
 
 }  // namespace process::transport
