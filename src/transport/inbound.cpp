@@ -1,9 +1,7 @@
 #include "transport/inbound.hpp"
 
-#include <sys/socket.h>
-
-#include <cerrno>
-#include <cstring>
+#include <chrono>
+#include <optional>
 
 #include <glog/logging.h>
 
@@ -14,8 +12,6 @@
 namespace process::transport {
 namespace {
 
-// Reads per readiness, so one busy connection cannot starve the others.
-constexpr int kReadsPerTurn = 4;
 // Messages in one turn that make it a stream, worth a second worker.
 constexpr uint64_t kStreamMessages = 64;
 
@@ -27,31 +23,25 @@ std::atomic<uint64_t> badMessageLogs{0};
 InboundConnection::InboundConnection(Network& network,
                                      asio::ip::tcp::socket socket)
     : network_(network),
-      socket_(std::move(socket)),
-      requestTimer_(network.io()),
+      stream_(
+          std::make_shared<net::Stream>(*network.loop(), std::move(socket))),
       session_(network.httpLimits(), *this,
                [gate = network.gate()](std::function<void()> f) {
                  gate->post(std::move(f));
                }),
-      fd_(socket_.native_handle()) {
-  net::keepFromChildren(fd_);
-  asio::error_code ec;
-  const auto remote = socket_.remote_endpoint(ec);
-  peer_ =
-      ec ? std::string("unknown peer")
-         : remote.address().to_string() + ":" + std::to_string(remote.port());
-  if (!ec && remote.address().is_v4()) {
-    client_ =
-        Address(net::IP(remote.address().to_v4().to_uint()), remote.port());
+      peer_(stream_->peerName()) {
+  if (std::optional<Address> remote = stream_->remoteAddress()) {
+    client_ = *remote;
   }
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
-  socket_.non_blocking(true, ec);
 }
 
 InboundConnection::~InboundConnection() = default;
 
 void InboundConnection::start() {
-  waitReadable();
+  stream_->setHandler(std::shared_ptr<net::StreamHandler>(
+      shared_from_this(), static_cast<net::StreamHandler*>(this)));
+  stream_->setWriteStallTimeout(network_.limits().requestTimeout);
+  updateReading();
 }
 
 // What a request is: a message for a process, or a request for a route.
@@ -95,62 +85,13 @@ void InboundConnection::onOutput() {
   write();
 }
 
-// Socket I/O.
+// The stream.
 
-void InboundConnection::waitReadable() {
-  if (reading_ || closed_) {
-    return;
-  }
-  if (!session_.wantsInput()) {
-    stopReadDeadline();  // not reading is our choice: the peer is not late
-    return;
-  }
-  setReadDeadline();
-  reading_ = true;
-  socket_.async_wait(asio::socket_base::wait_read,
-                     [self = shared_from_this()](const asio::error_code& ec) {
-                       self->reading_ = false;
-                       if (ec) {
-                         if (ec != asio::error::operation_aborted) {
-                           self->close("read failed: " + ec.message());
-                         }
-                         return;
-                       }
-                       self->onReadable();
-                     });
-}
-
-void InboundConnection::onReadable() {
-  std::vector<char>& buffer = network_.readBuffer();
+void InboundConnection::onData(const char* data, size_t size) {
   const uint64_t before = session_.requestsDecoded();
-  for (int turn = 0; turn < kReadsPerTurn && !closed_; ++turn) {
-    const ssize_t got = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      break;
-    }
-    if (got <= 0) {
-      const bool partial = session_.midRequest();
-      if (got < 0 || partial) {
-        LOG(INFO) << "Connection from " << peer_ << " ended"
-                  << (partial ? " in the middle of a request" : "") << ": "
-                  << (got < 0 ? std::strerror(errno) : "closed by the peer");
-      }
-      session_.endOfInput();
-      break;
-    }
-    if (!session_.feed(buffer.data(), static_cast<size_t>(got))) {
-      if (net::shouldLog(rejectLogs)) {
-        LOG(WARNING) << "Rejected a request from " << peer_ << " ("
-                     << session_.errorStatus() << "): " << session_.error();
-      }
-      break;
-    }
-    if (!session_.wantsInput()) {
-      break;
-    }
+  if (!session_.feed(data, size) && net::shouldLog(rejectLogs)) {
+    LOG(WARNING) << "Rejected a request from " << peer_ << " ("
+                 << session_.errorStatus() << "): " << session_.error();
   }
   if (closed_) {
     return;
@@ -161,63 +102,105 @@ void InboundConnection::onReadable() {
     network_.host().readerBusy();
   }
   write();
-  waitReadable();  // also while answers wait for the peer to take them
+  if (!closed_) {
+    updateReading();
+  }
+}
+
+void InboundConnection::onEndOfFile() {
+  if (session_.midRequest()) {
+    LOG(INFO) << "Connection from " << peer_
+              << " ended in the middle of a request: closed by the peer";
+  }
+  // The peer may only have shut its sending side: answer what it sent.
+  session_.endOfInput();
+  write();
+}
+
+void InboundConnection::onError(const net::StreamError& error) {
+  using Cause = net::StreamError::Cause;
+  if (error.cause == Cause::kStalled) {
+    if (net::shouldLog(rejectLogs)) {
+      LOG(WARNING) << "Closing the connection from " << peer_
+                   << ": it took none of its answers within "
+                   << network_.limits().requestTimeout;
+    }
+    close("answers not taken within the request timeout");
+    return;
+  }
+  if (error.cause == Cause::kRead) {
+    LOG(INFO) << "Connection from " << peer_ << " ended"
+              << (session_.midRequest() ? " in the middle of a request" : "")
+              << ": " << error.message;
+    close("read failed: " + error.message);
+    return;
+  }
+  close("write failed: " + error.message);
+}
+
+void InboundConnection::onReadDeadline() {
+  readDeadlineSet_ = false;
+  if (net::shouldLog(rejectLogs)) {
+    LOG(WARNING) << "Closing the connection from " << peer_
+                 << ": no whole request within "
+                 << network_.limits().requestTimeout;
+  }
+  session_.timedOut();
+  write();
+}
+
+void InboundConnection::updateReading() {
+  if (closed_) {
+    return;
+  }
+  const bool wanted =
+      session_.wantsInput() &&
+      stream_->unwrittenBytes() < http::internal::kMaxUnwrittenAnswers;
+  if (!wanted) {
+    // Not reading is our choice: the peer is not late meanwhile.
+    stream_->pauseReading();
+    stream_->setReadDeadline(std::nullopt);
+    readDeadlineSet_ = false;
+    return;
+  }
+  if (!session_.midRequest()) {
+    stream_->setReadDeadline(std::nullopt);
+    readDeadlineSet_ = false;
+  } else if (!readDeadlineSet_ ||
+             deadlineRequest_ != session_.requestsDecoded()) {
+    // A new request's clock starts; the same request stays on its own.
+    stream_->setReadDeadline(
+        std::chrono::steady_clock::now() +
+        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+            network_.limits().requestTimeout.chrono()));
+    readDeadlineSet_ = true;
+    deadlineRequest_ = session_.requestsDecoded();
+  }
+  stream_->startReading();
 }
 
 void InboundConnection::write() {
-  if (writing_ || closed_) {
+  if (closed_) {
     return;
   }
-  bool progressed = false;
-  while (session_.hasOutput()) {
-    const std::string_view out = session_.output();
-    const ssize_t sent =
-        ::send(fd_, out.data(), out.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (sent > 0) {
-      session_.consumed(static_cast<size_t>(sent));
-      progressed = true;
-    } else if (sent < 0 && errno == EINTR) {
-      continue;
-    } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      if (progressed || !writeDeadline_) {
-        writeDeadline_ = timeoutFromNow();
-        rearmTimer();
-      }
-      waitWritable();
-      return;
-    } else {
-      close(std::string("write failed: ") + std::strerror(errno));
-      return;
-    }
+  if (session_.hasOutput()) {
+    stream_->write(session_.output());
+    session_.consumed(session_.output().size());
   }
-  afterWritten();
+  if (stream_->flushOnLoop()) {
+    afterWritten();
+  }
 }
 
 void InboundConnection::afterWritten() {
-  if (writeDeadline_) {
-    writeDeadline_.reset();
-    rearmTimer();
+  if (closed_) {
+    return;
   }
   if (session_.wantsClose()) {
     close(std::string());
     return;
   }
-  waitReadable();  // if reading had stopped for unwritten answers
-}
-
-void InboundConnection::waitWritable() {
-  writing_ = true;
-  socket_.async_wait(asio::socket_base::wait_write,
-                     [self = shared_from_this()](const asio::error_code& ec) {
-                       self->writing_ = false;
-                       if (ec) {
-                         if (ec != asio::error::operation_aborted) {
-                           self->close("write failed: " + ec.message());
-                         }
-                         return;
-                       }
-                       self->write();
-                     });
+  updateReading();  // if reading had stopped for unwritten answers
 }
 
 void InboundConnection::close(const std::string& why) {
@@ -229,93 +212,8 @@ void InboundConnection::close(const std::string& why) {
     VLOG(1) << "Closing the connection from " << peer_ << ": " << why;
   }
   session_.shutdown();
-  asio::error_code ignored;
-  requestTimer_.cancel();
-  socket_.close(ignored);
+  stream_->close();
   network_.closed(shared_from_this());
-}
-
-// The request timer.
-
-InboundConnection::Deadline InboundConnection::timeoutFromNow() const {
-  return std::chrono::steady_clock::now() +
-         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-             network_.limits().requestTimeout.chrono());
-}
-
-void InboundConnection::stopReadDeadline() {
-  if (readDeadline_) {
-    readDeadline_.reset();
-    rearmTimer();
-  }
-}
-
-void InboundConnection::setReadDeadline() {
-  if (!session_.midRequest()) {
-    stopReadDeadline();
-    return;
-  }
-  if (readDeadline_ && deadlineRequest_ == session_.requestsDecoded()) {
-    return;  // the same request, still on its clock
-  }
-  readDeadline_ = timeoutFromNow();
-  deadlineRequest_ = session_.requestsDecoded();
-  rearmTimer();
-}
-
-void InboundConnection::rearmTimer() {
-  std::optional<Deadline> next = readDeadline_;
-  if (writeDeadline_ && (!next || *writeDeadline_ < *next)) {
-    next = writeDeadline_;
-  }
-  if (!next) {
-    if (timerArmed_) {
-      timerArmed_ = false;
-      requestTimer_.cancel();
-    }
-    return;
-  }
-  if (timerArmed_ && timerAt_ == *next) {
-    return;
-  }
-  timerArmed_ = true;
-  timerAt_ = *next;
-  requestTimer_.expires_at(*next);
-  requestTimer_.async_wait(
-      [self = shared_from_this()](const asio::error_code& ec) {
-        if (!ec && !self->closed_) {
-          self->onTimer();
-        }
-      });
-}
-
-void InboundConnection::onTimer() {
-  // A wait that had fired before it was re-armed may still run: the
-  // deadlines, not the timer, say what is late.
-  timerArmed_ = false;
-  const Deadline now = std::chrono::steady_clock::now();
-  if (writeDeadline_ && *writeDeadline_ <= now) {
-    if (net::shouldLog(rejectLogs)) {
-      LOG(WARNING) << "Closing the connection from " << peer_
-                   << ": it took none of its answers within "
-                   << network_.limits().requestTimeout;
-    }
-    close("answers not taken within the request timeout");
-    return;
-  }
-  if (readDeadline_ && *readDeadline_ <= now) {
-    readDeadline_.reset();
-    if (net::shouldLog(rejectLogs)) {
-      LOG(WARNING) << "Closing the connection from " << peer_
-                   << ": no whole request within "
-                   << network_.limits().requestTimeout;
-    }
-    session_.timedOut();
-    write();
-  }
-  if (!closed_) {
-    rearmTimer();
-  }
 }
 
 }  // namespace process::transport

@@ -1,13 +1,11 @@
-// A connection a peer opened to us: its socket, an HTTP server session
+// A connection a peer opened to us: its net::Stream, an HTTP server session
 // (http/server_session.hpp) that decodes the requests and orders the
 // answers, and the choice of what each request is: a libprocess message,
 // handed to its process, or a request for a process's route.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 
 #include <asio.hpp>
@@ -17,6 +15,7 @@
 #include <process/http.hpp>
 
 #include "http/server_session.hpp"
+#include "net/stream.hpp"
 #include "transport/message_codec.hpp"
 
 namespace process::transport {
@@ -25,7 +24,8 @@ class Network;
 
 class InboundConnection final
     : public std::enable_shared_from_this<InboundConnection>,
-      private http::internal::ServerSession::Handler {
+      private http::internal::ServerSession::Handler,
+      private net::StreamHandler {
  public:
   using Ticket = http::internal::ServerSession::Ticket;
 
@@ -54,38 +54,29 @@ class InboundConnection final
   // names, answered when the route's future completes.
   void handleRoute(DecodedRequest& decoded, Ticket ticket);
 
-  // Socket I/O: readiness waits, reads into the session, writes from it.
-  void waitReadable();
-  void onReadable();
-  void waitWritable();
+  // net::StreamHandler.
+  void onData(const char* data, size_t size) override;
+  void onEndOfFile() override;
+  void onError(const net::StreamError& error) override;
+  void onDrained() override { afterWritten(); }
+  void onReadDeadline() override;
+
+  // Reads while the session wants more and the peer takes its answers.
+  void updateReading();
   void afterWritten();
 
-  // The request timeout bounds the peer, never our handlers: a request
-  // must arrive whole, and answers ready to go must be taken (each byte
-  // the peer takes restarts that clock), within Limits::requestTimeout.
-  using Deadline = std::chrono::steady_clock::time_point;
-  Deadline timeoutFromNow() const;
-  void setReadDeadline();
-  void stopReadDeadline();
-  void rearmTimer();
-  void onTimer();
-
   Network& network_;
-  asio::ip::tcp::socket socket_;
-  asio::steady_timer requestTimer_;
+  const std::shared_ptr<net::Stream> stream_;
   http::internal::ServerSession session_;
   std::string peer_;  // "ip:port", for log lines
   Option<Address> client_;
-  int fd_;
-
-  bool writing_ = false;
-  bool reading_ = false;
   bool closed_ = false;
-  bool timerArmed_ = false;
-  Deadline timerAt_{};
-  std::optional<Deadline> readDeadline_;
-  std::optional<Deadline> writeDeadline_;
-  uint64_t deadlineRequest_ = 0;  // requests decoded when readDeadline_ was set
+  // The request timeout bounds the peer, never our handlers: a request
+  // must arrive whole within Limits::requestTimeout (its clock starts at
+  // its first byte), and answers ready to go must be taken (each byte the
+  // peer takes restarts that clock, the stream's write stall timeout).
+  bool readDeadlineSet_ = false;
+  uint64_t deadlineRequest_ = 0;  // requests decoded when it was set
 
   SenderCache senders_;
 };

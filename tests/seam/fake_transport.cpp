@@ -33,20 +33,22 @@ detail::Poller::WaitResult FakePoller::wait(std::chrono::microseconds timeout) {
   if (blocked_) {
     return WaitResult::kWatched;
   }
-  if (interrupted_) {
-    interrupted_ = false;
+  if (pendingInterrupts_ > 0) {
+    --pendingInterrupts_;
     return WaitResult::kWaited;
   }
   blocked_ = true;
   ++waits_;
   changed_.notify_all();
-  const auto woken = [this] { return interrupted_; };
+  const auto woken = [this] { return pendingInterrupts_ > 0; };
   if (timeout.count() > 0) {
     changed_.wait_for(lock, timeout, woken);
   } else {
     changed_.wait(lock, woken);
   }
-  interrupted_ = false;
+  if (pendingInterrupts_ > 0) {
+    --pendingInterrupts_;
+  }
   blocked_ = false;
   return WaitResult::kWaited;
 }
@@ -58,7 +60,7 @@ bool FakePoller::watched() const {
 
 void FakePoller::interrupt() {
   std::lock_guard<std::mutex> guard(mutex_);
-  interrupted_ = true;
+  ++pendingInterrupts_;
   ++interrupts_;
   changed_.notify_all();
 }

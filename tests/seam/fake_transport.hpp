@@ -29,7 +29,9 @@ class FakePoller final : public detail::Poller {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool blocked_ = false;
-  bool interrupted_ = false;
+  // Each interrupt() ends one wait, now or the next one (as the event
+  // loop's, whose every interrupt posts a handler).
+  int pendingInterrupts_ = 0;
   int waits_ = 0;
   int interrupts_ = 0;
 };
