@@ -9,10 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The layers of src/, lowest first: a file may include its own layer's
-# headers and those of the layers before it. `network` is the layer that
-# net/, http/ and transport/ are being split out of; it stays on top until
-# it is gone.
-layers=(core runtime net http transport network)
+# headers and those of the layers before it (docs/architecture.md).
+layers=(core runtime net http transport)
 MAX_LINES=${MAX_LINES:-600}
 
 check_sizes=false
