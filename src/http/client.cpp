@@ -190,7 +190,7 @@ Future<Response> request(const Request& request, bool streamedResponse,
 
 namespace {
 
-Request make(std::string method, const URL& url,
+Request make(const std::string& method, const URL& url,
              const Option<Headers>& headers) {
   return createRequest(url, method, headers);
 }

@@ -141,7 +141,7 @@ const std::string* findHeader(const std::vector<Header>& headers,
   return nullptr;
 }
 
-struct RequestDecoder::State : WholeMessages<DecodedRequest> {
+struct RequestDecoder::State final : WholeMessages<DecodedRequest> {
   using WholeMessages::WholeMessages;
 };
 
@@ -177,7 +177,7 @@ bool RequestDecoder::takeContinue() {
   return s.message.body.empty();
 }
 
-struct ResponseDecoder::State : WholeMessages<DecodedResponse> {
+struct ResponseDecoder::State final : WholeMessages<DecodedResponse> {
   using WholeMessages::WholeMessages;
 };
 

@@ -111,9 +111,12 @@ Try<Query> parse(const std::string& pattern, const std::string& path) {
     if (key.size() >= 2 && key.front() == '{' && key.back() == '}') {
       key = key.substr(1, key.size() - 2);
     } else if (key != segments[i]) {
-      return Error("Path '" + path + "' has '" + std::string(segments[i]) +
-                   "' where pattern '" + pattern + "' expects '" +
-                   std::string(key) + "'");
+      std::string message = "Path '" + path + "' has '";
+      message += segments[i];
+      message += "' where pattern '" + pattern + "' expects '";
+      message += key;
+      message += "'";
+      return Error(message);
     }
     result.put(std::string(key), std::string(segments[i]));
   }

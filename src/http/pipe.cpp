@@ -19,11 +19,11 @@ const char kWriterGivenUp[] = "Pipe writer dropped without closing the pipe";
 // Promises are completed only after the mutex is released: completing one
 // runs callbacks, which may read or write this same pipe.
 struct Pipe::State {
-  enum class WriteEnd { OPEN, CLOSED, FAILED };
+  enum class WriteEnd { kOpen, kClosed, kFailed };
 
   std::mutex mutex;
   bool readerOpen = true;
-  WriteEnd writeEnd = WriteEnd::OPEN;
+  WriteEnd writeEnd = WriteEnd::kOpen;
   std::string failure;
   std::deque<std::string> data;
   // Shared so that a read's discard handler, which may run while the read
@@ -56,14 +56,14 @@ struct Pipe::State {
     std::deque<std::shared_ptr<Promise<std::string>>> waiting;
     {
       std::lock_guard<std::mutex> lock(mutex);
-      if (writeEnd != WriteEnd::OPEN) {
+      if (writeEnd != WriteEnd::kOpen) {
         return false;
       }
       if (message != nullptr) {
-        writeEnd = WriteEnd::FAILED;
+        writeEnd = WriteEnd::kFailed;
         failure = *message;
       } else {
-        writeEnd = WriteEnd::CLOSED;
+        writeEnd = WriteEnd::kClosed;
       }
       // A read waits only while nothing is queued, so every waiting read
       // now gets the end of the data.
@@ -122,11 +122,11 @@ Future<std::string> Pipe::Reader::read() const {
       return front;
     }
     switch (state->writeEnd) {
-      case State::WriteEnd::CLOSED:
+      case State::WriteEnd::kClosed:
         return std::string();
-      case State::WriteEnd::FAILED:
+      case State::WriteEnd::kFailed:
         return Failure(state->failure);
-      case State::WriteEnd::OPEN:
+      case State::WriteEnd::kOpen:
         break;
     }
     promise = std::make_shared<Promise<std::string>>();
@@ -260,7 +260,7 @@ bool Pipe::Writer::write(std::string data) const {
   std::shared_ptr<Promise<std::string>> read;
   {
     std::lock_guard<std::mutex> lock(state->mutex);
-    if (!state->readerOpen || state->writeEnd != State::WriteEnd::OPEN) {
+    if (!state->readerOpen || state->writeEnd != State::WriteEnd::kOpen) {
       return false;
     }
     if (data.empty()) {

@@ -435,7 +435,7 @@ void Stream::waitWritable() {
       });
 }
 
-void Stream::fail(StreamError error) {
+void Stream::fail(const StreamError& error) {
   if (closed_) {
     return;
   }

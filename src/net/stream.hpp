@@ -165,7 +165,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
   Drained drain();
   void afterDrain(Drained drained);
   void waitWritable();
-  void fail(StreamError error);
+  void fail(const StreamError& error);
   void closeSocket();
   void rearmTimer();
   void onTimer();
