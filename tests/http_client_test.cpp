@@ -1033,4 +1033,23 @@ TEST(HttpClientTest, FromAProcess) {
   EXPECT_TRUE(wait(pid, Seconds(15)));
 }
 
+// A request made by a process goes out from the process's own node, on its
+// loop and under its limits: here a node that takes no body over 3 bytes,
+// where the default context would take the 5 of "hello".
+TEST(HttpClientTest, FromAProcessOfAnotherContextUsesThatNode) {
+  Context::Options options{.ip = "127.0.0.1", .port = 0};
+  options.limits.maxBodyBytes = 3;
+  Context node(options);
+  Server server;
+  Idle* idle = new Idle();
+  const PID<Idle> pid = node.spawn(idle, true);
+  Future<Response> response = dispatch(pid, &Idle::fetch, server.url("/in"));
+  Peer peer = server.accept();
+  ASSERT_TRUE(peer.readRequest());
+  ASSERT_TRUE(peer.write(kHello));
+  AWAIT_FAILED(response);
+  EXPECT_TRUE(contains(response.failure(), "has a body over 3 bytes"))
+      << response.failure();
+}
+
 }  // namespace

@@ -1594,7 +1594,7 @@ TEST(HttpServer, HeadOfAStreamedAnswerHasNoBody) {
 
 // A handler that blocks its worker leaves the other worker to watch the
 // sockets: the worker leaving a blocking wait in the poller wakes a parked
-// one to take it over (Scheduler::handOverWatch).
+// one to take it over (SocketWatch::handOverWatch).
 TEST(HttpServer, BusyProcessHoldsUpOnlyItsOwnRoutes) {
   Gate release;
   Gate entered;

@@ -83,19 +83,30 @@ void endHead(std::string& head, BodyFraming framing, size_t length) {
   head += "\r\n";
 }
 
-std::string encodePlainAnswer(uint16_t code, std::string_view body,
-                              bool close) {
-  std::string bytes = "HTTP/1.1 ";
-  bytes += http::Status::string(code);
-  bytes += "\r\n";
+void appendPlainAnswer(std::string& out, uint16_t code, std::string_view body,
+                       bool close) {
+  // The answer to almost every message: the same bytes each time.
+  if (code == 202 && body.empty() && !close) {
+    out += kAcceptedAnswer;
+    return;
+  }
+  out += "HTTP/1.1 ";
+  out += http::Status::string(code);
+  out += "\r\n";
   if (close) {
-    bytes += "Connection: close\r\n";
+    out += "Connection: close\r\n";
   }
   if (!body.empty()) {
-    bytes += "Content-Type: text/plain; charset=utf-8\r\n";
+    out += "Content-Type: text/plain; charset=utf-8\r\n";
   }
-  endHead(bytes, BodyFraming::kLength, body.size());
-  bytes += body;
+  endHead(out, BodyFraming::kLength, body.size());
+  out += body;
+}
+
+std::string encodePlainAnswer(uint16_t code, std::string_view body,
+                              bool close) {
+  std::string bytes;
+  appendPlainAnswer(bytes, code, body, close);
   return bytes;
 }
 

@@ -50,6 +50,9 @@ void endHead(std::string& head, BodyFraming framing, size_t length = 0);
 // A whole answer of our own: Status::string(code), "Connection: close" when
 // `close`, a text/plain Content-Type when there is a body, its length and
 // the body. encodePlainAnswer(202, "", false) is kAcceptedAnswer.
+// The same, appended to `out`.
+void appendPlainAnswer(std::string& out, uint16_t code, std::string_view body,
+                       bool close);
 std::string encodePlainAnswer(uint16_t code, std::string_view body = {},
                               bool close = false);
 

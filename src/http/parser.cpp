@@ -21,10 +21,6 @@ Parser::Parser(MessageKind kind, const HttpLimits& limits,
   parser_.data = this;
 }
 
-Parser& Parser::of(llhttp_t* parser) {
-  return *static_cast<Parser*>(parser->data);
-}
-
 llhttp_settings_t Parser::makeSettings(MessageKind kind) {
   llhttp_settings_t s;
   llhttp_settings_init(&s);

@@ -98,7 +98,9 @@ class Parser {
   enum class Phase : uint8_t { kIdle, kHead, kBody };
   enum class Pause : uint8_t { kNone, kHead, kMessage };
 
-  static Parser& of(llhttp_t* parser);
+  static Parser& of(llhttp_t* parser) {
+    return *static_cast<Parser*>(parser->data);
+  }
   static const llhttp_settings_t* settings(MessageKind kind);
   static llhttp_settings_t makeSettings(MessageKind kind);
 

@@ -62,7 +62,9 @@ void ServerSession::onDecoded(DecodedRequest& request) {
     return;
   }
   if (slot.ready && slots_.empty()) {
-    output_ += slot.bytes;
+    if (!slot.written) {
+      output_ += slot.bytes;
+    }
     if (slot.close) {
       closing_ = true;
     }
@@ -135,11 +137,15 @@ void ServerSession::answer(Ticket ticket, uint16_t status,
   if (shutDown_ || slot == nullptr || slot->ready || slot->streaming) {
     return;
   }
-  slot->bytes = encodePlainAnswer(status, body, slot->close);
-  if (slot->headOnly) {
-    slot->bytes.resize(slot->bytes.size() - body.size());
-  }
   slot->ready = true;
+  // Answered while its request is decoded, with nothing waiting ahead: the
+  // answer goes straight into the output (a message's 202 costs no copy).
+  std::string& out = slot == current_ && slots_.empty() ? output_ : slot->bytes;
+  slot->written = &out == &output_;
+  appendPlainAnswer(out, status, body, slot->close);
+  if (slot->headOnly) {
+    out.resize(out.size() - body.size());
+  }
   if (slot != current_) {
     flushSlots();
   }

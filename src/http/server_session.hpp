@@ -106,6 +106,7 @@ class ServerSession {
     bool close = false;        // the connection closes after it
     bool headOnly = false;     // answers HEAD: no body bytes
     bool plainStream = false;  // an HTTP/1.0 peer: no chunked framing
+    bool written = false;      // answered straight into the output
     std::string bytes;         // not yet moved to the output
     Option<http::Pipe::Reader> reader;
   };

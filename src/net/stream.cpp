@@ -1,7 +1,6 @@
 #include "net/stream.hpp"
 
 #include <sys/socket.h>
-#include <sys/uio.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -10,10 +9,6 @@
 namespace process::net {
 namespace {
 
-constexpr size_t kBlockBytes = size_t{64} * 1024;
-constexpr size_t kSpareBlocks = 16;
-// Blocks per sendmsg (well under IOV_MAX).
-constexpr size_t kGatherBlocks = 64;
 // Reads per readiness, so one busy connection cannot starve the others.
 constexpr int kReadsPerTurn = 4;
 
@@ -48,6 +43,7 @@ Stream::Stream(EventLoop& loop, asio::ip::tcp::socket socket)
       peerName_(nameOf(socket_)) {
   keepFromChildren(socket_.native_handle());
   opened();
+  queue_.open(socket_.native_handle());  // nothing is queued yet
 }
 
 Stream::Stream(EventLoop& loop)
@@ -64,9 +60,6 @@ void Stream::opened() {
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   socket_.non_blocking(true, ignored);
   connected_ = true;
-  std::lock_guard<std::mutex> guard(mutex_);
-  fd_ = socket_.native_handle();
-  state_ = State::kOpen;
 }
 
 void Stream::connect(const asio::ip::tcp::endpoint& endpoint,
@@ -98,19 +91,12 @@ void Stream::connect(const asio::ip::tcp::endpoint& endpoint,
         self->connectDeadline_.reset();
         self->rearmTimer();
         self->opened();
+        const bool write = self->queue_.open(self->socket_.native_handle());
         if (auto handler = self->handler()) {
           handler->onConnected();
         }
-        bool write = false;
-        {
-          std::lock_guard<std::mutex> guard(self->mutex_);
-          if (!self->pending_.empty() && !self->writing_) {
-            self->writing_ = true;
-            write = true;
-          }
-        }
         if (write && !self->closed_) {
-          self->afterDrain(self->drain());
+          self->afterDrain(self->queue_.drain());
         }
       });
 }
@@ -147,6 +133,7 @@ void Stream::waitReadable() {
 void Stream::onReadable() {
   std::vector<char>& buffer = loop_.readBuffer();
   const int fd = socket_.native_handle();
+  bool read = false;
   for (int turn = 0; turn < kReadsPerTurn && wantRead_ && !closed_; ++turn) {
     const ssize_t got = ::recv(fd, buffer.data(), buffer.size(), MSG_DONTWAIT);
     if (got < 0 && errno == EINTR) {
@@ -173,6 +160,12 @@ void Stream::onReadable() {
       return;
     }
     handler->onData(buffer.data(), static_cast<size_t>(got));
+    read = true;
+  }
+  if (read && !closed_) {
+    if (auto handler = this->handler()) {
+      handler->onReadsDone();
+    }
   }
   waitReadable();
 }
@@ -246,56 +239,21 @@ void Stream::onTimer() {
   }
 }
 
-std::string& Stream::tailBlock(size_t sizeHint) {
-  if (pending_.empty() || pending_.back().size() + sizeHint > kBlockBytes) {
-    if (spare_.empty()) {
-      pending_.emplace_back();
-      pending_.back().reserve(std::max(kBlockBytes, sizeHint));
-    } else {
-      pending_.push_back(std::move(spare_.back()));
-      spare_.pop_back();
-    }
-  }
-  return pending_.back();
-}
-
 Stream::Appended Stream::write(std::string_view bytes) {
-  return append(bytes.size(), SIZE_MAX, false,
-                [bytes](std::string& block) { block.append(bytes); });
-}
-
-size_t Stream::unwrittenBytes() const {
-  std::lock_guard<std::mutex> guard(mutex_);
-  return static_cast<size_t>(queued_ -
-                             written_.load(std::memory_order_relaxed));
-}
-
-uint64_t Stream::lostMarks() const {
-  std::lock_guard<std::mutex> guard(mutex_);
-  return lost_;
+  return queue_.write(bytes);
 }
 
 void Stream::flush() {
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    if (state_ != State::kOpen || writing_ || pending_.empty()) {
-      return;
-    }
-    writing_ = true;
-    offLoopWriting_ = true;
+  if (queue_.take(true) != WriteQueue::Token::kTaken) {
+    return;
   }
-  const Drained drained = drain();
-  bool close = false;
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    offLoopWriting_ = false;
-    close = closeWhenWritten_;
-  }
-  if (close) {
+  const WriteQueue::Drained drained = queue_.drain();
+  if (queue_.leaveOffLoop()) {
+    // Closed while this thread wrote: the descriptor was left to it.
     loop_.post([self = shared_from_this()] { self->closeSocket(); });
     return;
   }
-  if (drained != Drained::kDone) {
+  if (drained != WriteQueue::Drained::kDone) {
     loop_.post([self = shared_from_this(), drained] {
       if (!self->closed_) {
         self->afterDrain(drained);
@@ -305,97 +263,31 @@ void Stream::flush() {
 }
 
 bool Stream::flushOnLoop() {
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    if (state_ != State::kOpen) {
-      return false;
-    }
-    if (writing_) {
-      return false;
-    }
-    if (pending_.empty()) {
+  switch (queue_.take(false)) {
+    case WriteQueue::Token::kEmpty:
       return true;
-    }
-    writing_ = true;
+    case WriteQueue::Token::kHeld:
+    case WriteQueue::Token::kShut:
+      return false;
+    case WriteQueue::Token::kTaken:
+      break;
   }
-  const Drained drained = drain();
+  const WriteQueue::Drained drained = queue_.drain();
   afterDrain(drained);
-  return drained == Drained::kDone;
+  return drained == WriteQueue::Drained::kDone;
 }
 
-Stream::Drained Stream::drain() {
-  bool progressed = false;
-  for (;;) {
-    if (inflight_.empty()) {
-      std::lock_guard<std::mutex> guard(mutex_);
-      const uint64_t written = written_.load(std::memory_order_relaxed);
-      while (!marks_.empty() && marks_.front() <= written) {
-        marks_.pop_front();
-      }
-      for (std::string& block : used_) {
-        if (spare_.size() < kSpareBlocks && block.capacity() <= kBlockBytes) {
-          block.clear();
-          spare_.push_back(std::move(block));
-        }
-      }
-      used_.clear();
-      if (pending_.empty() || state_ != State::kOpen) {
-        writing_ = false;
-        return Drained::kDone;
-      }
-      inflight_.swap(pending_);
-      pendingBytes_ = 0;
-    }
-    iovec parts[kGatherBlocks];
-    size_t count = 0;
-    for (auto block = inflight_.begin();
-         block != inflight_.end() && count < kGatherBlocks; ++block, ++count) {
-      const size_t skip = count == 0 ? inflightOffset_ : 0;
-      parts[count].iov_base = block->data() + skip;
-      parts[count].iov_len = block->size() - skip;
-    }
-    msghdr message{};
-    message.msg_iov = parts;
-    message.msg_iovlen = count;
-    const ssize_t sent = ::sendmsg(fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
-    if (sent > 0) {
-      progressed = true;
-      written_.fetch_add(static_cast<uint64_t>(sent),
-                         std::memory_order_relaxed);
-      size_t left = static_cast<size_t>(sent);
-      while (left > 0) {
-        const size_t rest = inflight_.front().size() - inflightOffset_;
-        if (left < rest) {
-          inflightOffset_ += left;
-          break;
-        }
-        left -= rest;
-        inflightOffset_ = 0;
-        used_.push_back(std::move(inflight_.front()));
-        inflight_.pop_front();
-      }
-    } else if (sent < 0 && errno == EINTR) {
-      continue;
-    } else if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      // The stall clock restarts with every byte taken (on the loop).
-      progressed_ = progressed;
-      return Drained::kBlocked;
-    } else {
-      writeError_ = sent < 0 ? errno : EPIPE;
-      return Drained::kFailed;
-    }
-  }
-}
-
-void Stream::afterDrain(Drained drained) {
+void Stream::afterDrain(WriteQueue::Drained drained) {
+  using Drained = WriteQueue::Drained;
   if (drained == Drained::kBlocked) {
-    if (stallTimeout_ > Duration::zero() && (progressed_ || !stallDeadline_)) {
+    if (stallTimeout_ > Duration::zero() &&
+        (queue_.progressed() || !stallDeadline_)) {
       stallDeadline_ = deadlineAfter(stallTimeout_);
       rearmTimer();
     }
     waitWritable();
   } else if (drained == Drained::kFailed) {
-    const int error = writeError_;
+    const int error = queue_.error();
     fail(StreamError{.cause = StreamError::Cause::kWrite,
                      .code = error,
                      .message = std::strerror(error)});
@@ -425,9 +317,9 @@ void Stream::waitWritable() {
           }
           return;
         }
-        const Drained drained = self->drain();
+        const WriteQueue::Drained drained = self->queue_.drain();
         self->afterDrain(drained);
-        if (drained == Drained::kDone && !self->closed_) {
+        if (drained == WriteQueue::Drained::kDone && !self->closed_) {
           if (auto handler = self->handler()) {
             handler->onDrained();
           }
@@ -450,31 +342,10 @@ void Stream::close() {
     return;
   }
   closed_ = true;
-  bool closeNow = true;
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    state_ = State::kClosed;
-    // Bytes the socket took are not lost: the peer may have them. While a
-    // writer off the loop is under way, its progress is unknown: all of
-    // its batch counts.
-    const uint64_t written =
-        offLoopWriting_ ? 0 : written_.load(std::memory_order_relaxed);
-    lost_ = static_cast<uint64_t>(
-        std::count_if(marks_.begin(), marks_.end(),
-                      [written](uint64_t end) { return end > written; }));
-    marks_.clear();
-    pendingBytes_ = 0;
-    pending_.clear();
-    spare_.clear();
-    // That writer is on the descriptor: it closes it when done.
-    if (offLoopWriting_) {
-      closeWhenWritten_ = true;
-      closeNow = false;
-    }
-  }
   timerArmed_ = false;
   timer_.cancel();
-  if (closeNow) {
+  // A writer off the loop may be on the descriptor: it closes it when done.
+  if (queue_.close()) {
     closeSocket();
   }
 }

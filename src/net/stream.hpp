@@ -10,23 +10,18 @@
 //   stream->write("GET / HTTP/1.1\r\n\r\n");
 //
 // Reading, connecting, deadlines and close() belong to the loop's thread.
-// Writing may come from any thread: bytes are appended to blocks of about
-// 64 KiB under a short lock, and one writer at a time (the write token)
-// hands as many blocks as it can to one sendmsg(). A worker that sent
-// messages in a process's turn writes them itself at the end of the turn
-// (no thread hand-off); a write that would block goes on from the loop
-// when the socket becomes writable, while others keep appending.
+// Writing may come from any thread, through the stream's WriteQueue
+// (write_queue.hpp). A worker that sent messages in a process's turn
+// writes them itself at the end of the turn (no thread hand-off); a write
+// that would block goes on from the loop when the socket becomes writable,
+// while others keep appending.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include <asio.hpp>
 
@@ -34,6 +29,7 @@
 #include <process/duration.hpp>
 
 #include "net/event_loop.hpp"
+#include "net/write_queue.hpp"
 
 namespace process::net {
 
@@ -58,6 +54,9 @@ class StreamHandler {
   virtual void onConnected() {}
   // Bytes read, valid during the call only.
   virtual void onData(const char* data, size_t size) = 0;
+  // The reads of one readiness are done (after one or more onData): the
+  // place to answer them all at once.
+  virtual void onReadsDone() {}
   // The peer closed its sending side; writing may go on.
   virtual void onEndOfFile() = 0;
   virtual void onError(const StreamError& error) = 0;
@@ -72,13 +71,7 @@ class StreamHandler {
 
 class Stream : public std::enable_shared_from_this<Stream> {
  public:
-  // What append() did.
-  enum class Appended {
-    kClosed,    // not queued: the stream is closed
-    kFull,      // not queued: more than the limit is unwritten
-    kQueued,    // queued; a writer under way or the connect will write it
-    kWritable,  // queued, and no writer holds the token: flush() writes it
-  };
+  using Appended = WriteQueue::Appended;
 
   // A connection peers opened to us.
   Stream(EventLoop& loop, asio::ip::tcp::socket socket);
@@ -96,7 +89,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
   // per readiness, so one busy connection cannot starve the others.
   void startReading();
   void pauseReading() { wantRead_ = false; }
-  // Cleared when read; nullopt: none.
+  // Cleared when it passes; nullopt: none.
   void setReadDeadline(std::optional<Deadline> deadline);
   // A write blocked for this long without the peer taking a byte fails
   // the stream (kStalled). Zero: never.
@@ -112,58 +105,25 @@ class Stream : public std::enable_shared_from_this<Stream> {
   std::optional<Address> remoteAddress() const;
   std::optional<Address> localAddress() const;
 
-  // The write side: any thread.
-
-  // Appends what `encode(std::string& block)` adds to the tail block.
-  // `mark` ends a unit (a message) for lostMarks(). Refused when closed or
-  // when `limit` bytes wait for a writer.
-  // `pending`, if given, is set to the bytes queued and not yet taken by
-  // a writer.
+  // The write side: any thread (write_queue.hpp).
   template <typename Encode>
   Appended append(size_t sizeHint, size_t limit, bool mark, Encode&& encode,
                   size_t* pending = nullptr) {
-    std::lock_guard<std::mutex> guard(mutex_);
-    if (state_ == State::kClosed) {
-      return Appended::kClosed;
-    }
-    if (pendingBytes_ >= limit) {
-      return Appended::kFull;
-    }
-    std::string& block = tailBlock(sizeHint);
-    const size_t before = block.size();
-    encode(block);
-    const size_t added = block.size() - before;
-    pendingBytes_ += added;
-    queued_ += added;
-    if (mark) {
-      marks_.push_back(queued_);
-    }
-    if (pending != nullptr) {
-      *pending = pendingBytes_;
-    }
-    return state_ == State::kOpen && !writing_ ? Appended::kWritable
-                                               : Appended::kQueued;
+    return queue_.append(sizeHint, limit, mark, std::forward<Encode>(encode),
+                         pending);
   }
   Appended write(std::string_view bytes);
   // Writes now on this thread, unless another writer holds the token; a
   // write that would block goes on from the loop.
   void flush();
-  // Queued and not yet taken by the socket.
-  size_t unwrittenBytes() const;
-  // Marks queued and not written when the stream closed.
-  uint64_t lostMarks() const;
+  size_t unwrittenBytes() const { return queue_.unwrittenBytes(); }
+  uint64_t lostMarks() const { return queue_.lostMarks(); }
 
  private:
-  enum class State { kConnecting, kOpen, kClosed };
-  enum class Drained { kDone, kBlocked, kFailed };
-
-  std::string& tailBlock(size_t sizeHint);
   void opened();
   void waitReadable();
   void onReadable();
-  // By the holder of the write token.
-  Drained drain();
-  void afterDrain(Drained drained);
+  void afterDrain(WriteQueue::Drained drained);
   void waitWritable();
   void fail(const StreamError& error);
   void closeSocket();
@@ -176,29 +136,7 @@ class Stream : public std::enable_shared_from_this<Stream> {
   asio::steady_timer timer_;
   std::weak_ptr<StreamHandler> handler_;
   std::string peerName_;
-
-  mutable std::mutex mutex_;
-  State state_ = State::kConnecting;
-  // Bytes not yet handed to the socket, in blocks of about 64 KiB:
-  // appending never moves what is queued, and a write gathers many blocks.
-  std::deque<std::string> pending_;
-  size_t pendingBytes_ = 0;
-  std::deque<uint64_t> marks_;  // where each unit ends, in bytes ever queued
-  uint64_t queued_ = 0;
-  uint64_t lost_ = 0;
-  std::vector<std::string> spare_;  // emptied blocks, for reuse
-  bool writing_ = false;            // the write token
-  bool offLoopWriting_ = false;     // a writer off the loop: keep the fd
-  bool closeWhenWritten_ = false;
-  int fd_ = -1;
-
-  // Held with the write token.
-  std::deque<std::string> inflight_;
-  size_t inflightOffset_ = 0;  // into inflight_.front()
-  std::vector<std::string> used_;
-  std::atomic<uint64_t> written_{0};
-  int writeError_ = 0;
-  bool progressed_ = false;  // the last blocked drain wrote something
+  WriteQueue queue_;
 
   // The loop thread only.
   bool closed_ = false;

@@ -101,6 +101,13 @@ void InboundConnection::onData(const char* data, size_t size) {
   if (session_.requestsDecoded() - before >= kStreamMessages) {
     network_.host().readerBusy();
   }
+  if (!session_.wantsInput()) {
+    stream_->pauseReading();  // the reads of this readiness stop here
+  }
+}
+
+void InboundConnection::onReadsDone() {
+  // The answers of every request read, in one write.
   write();
   if (!closed_) {
     updateReading();

@@ -56,6 +56,7 @@ class InboundConnection final
 
   // net::StreamHandler.
   void onData(const char* data, size_t size) override;
+  void onReadsDone() override;
   void onEndOfFile() override;
   void onError(const net::StreamError& error) override;
   void onDrained() override { afterWritten(); }

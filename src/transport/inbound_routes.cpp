@@ -155,6 +155,7 @@ void InboundConnection::handleRoute(DecodedRequest& decoded, Ticket ticket) {
   auto back = [gate = network_.gate(), connection = weak_from_this(),
                ticket](const Future<http::Response>& done) {
     if (currentProcess() != nullptr) {
+      turnPending = true;
       completedThisTurn.push_back(Completed{.gate = gate,
                                             .connection = connection,
                                             .ticket = ticket,

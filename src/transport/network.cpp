@@ -138,7 +138,13 @@ void Network::link(const UPID& linker, const UPID& linkee) {
   loop_.post([target, linker, linkee] { target->addLink(linker, linkee); });
 }
 
+thread_local bool turnPending = false;
+
 void Network::endTurn() {
+  if (!turnPending) {
+    return;
+  }
+  turnPending = false;
   flushAnswers();
   flushBufferedSends();
 }

@@ -68,4 +68,9 @@ class Network final : public detail::Transport {
   std::unordered_set<std::shared_ptr<InboundConnection>> inbound_;
 };
 
+// Whether this thread's process turn left anything for endTurn() to write
+// (messages buffered for peers, answers completed): one load per turn when
+// it did not.
+extern thread_local bool turnPending;
+
 }  // namespace process::transport

@@ -82,6 +82,7 @@ void Peer::enqueue(const UPID& from, const UPID& to, const std::string& name,
     flush();
   } else if (!dirty_.exchange(true, std::memory_order_acq_rel)) {
     buffered.push_back(shared_from_this());
+    turnPending = true;
   }
 }
 
