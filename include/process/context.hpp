@@ -22,6 +22,7 @@
 #include <string>
 
 #include <process/address.hpp>
+#include <process/drop_reason.hpp>
 #include <process/duration.hpp>
 #include <process/pid.hpp>
 #include <process/try.hpp>
@@ -51,6 +52,15 @@ class Context {
     size_t maxOutboundBytes = size_t{256} * 1024 * 1024;
     // A peer that accepts no connection within this is unreachable.
     Duration connectTimeout = Seconds(5);
+    // Accepted connections open at once from one IP address; past it a new
+    // one is closed at once. At maxConnections, the connection idle
+    // longest that never carried a request is closed to make room.
+    size_t maxConnectionsPerAddress = 1024;
+    // Bytes of messages from other nodes queued for one process and not yet
+    // taken by it. Past it the node stops reading the connections that
+    // bring them (TCP then slows the senders) until the queue is half
+    // drained; nothing is dropped.
+    size_t maxQueuedBytesPerProcess = size_t{64} * 1024 * 1024;
   };
 
   struct Options {
@@ -105,8 +115,11 @@ class Context {
   void terminate(const UPID& pid, bool inject = true);
   bool wait(const UPID& pid, const Duration& timeout = Duration::max());
 
-  // Messages that found no process here, since the context started.
+  // Messages this context gave up on since it started, in all and by
+  // reason (process/drop_reason.hpp): sent to no process, or to a node
+  // that did not acknowledge them, or refused by a limit.
   uint64_t droppedMessages() const;
+  uint64_t droppedMessages(DropReason reason) const;
 
  private:
   friend detail::ContextImpl& detail::implOf(Context& context);

@@ -35,6 +35,7 @@
 #include <glog/logging.h>
 
 #include <process/coroutine.hpp>
+#include <process/drop_reason.hpp>
 #include <process/detail/mailbox.hpp>
 #include <process/duration.hpp>
 #include <process/event.hpp>
@@ -62,8 +63,9 @@ void installFirst(
 // Logs (rate-limited) and counts as dropped a message from `from` to `to`
 // that cannot be used (`why`): on the context of `counter` if it is spawned,
 // else on the context at from's address, else on the default context.
-void dropMessage(const ProcessBase* counter, const UPID& from, const UPID& to,
-                 const std::string& name, const std::string& why);
+void dropMessage(const ProcessBase* counter, DropReason reason,
+                 const UPID& from, const UPID& to, const std::string& name,
+                 const std::string& why);
 }  // namespace detail
 
 class ProcessBase;
@@ -194,7 +196,8 @@ class ProcessBase : public EventConsumer {
   friend void detail::installFirst(ProcessBase& process,
                                    const std::string& name,
                                    MessageHandler handler);
-  friend void detail::dropMessage(const ProcessBase* counter, const UPID& from,
+  friend void detail::dropMessage(const ProcessBase* counter,
+                                  DropReason reason, const UPID& from,
                                   const UPID& to, const std::string& name,
                                   const std::string& why);
 

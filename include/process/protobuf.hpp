@@ -63,7 +63,7 @@ inline bool serializeMessage(const ProcessBase* sender, const UPID& from,
                              std::string* body) {
   if (!message.IsInitialized()) {
     dropMessage(
-        sender, from, to, std::string(message.GetTypeName()),
+        sender, DropReason::kUnparseable, from, to, std::string(message.GetTypeName()),
         "missing required fields: " + message.InitializationErrorString());
     return false;
   }
@@ -171,7 +171,7 @@ class ProtobufProcess : public process::Process<T> {
   void reply(const google::protobuf::MessageLite& message) const {
     if (from_ == nullptr) {
       process::detail::dropMessage(
-          this, selfUpid(), process::UPID(), std::string(message.GetTypeName()),
+          this, process::DropReason::kInvalidUpid, selfUpid(), process::UPID(), std::string(message.GetTypeName()),
           "reply() outside a handler of a typed message");
       return;
     }
@@ -307,7 +307,8 @@ class ProtobufProcess : public process::Process<T> {
     // ParseFromString would also log, at no rate limit, each message that
     // lacks required fields.
     if (!message.ParsePartialFromString(body) || !message.IsInitialized()) {
-      process::detail::dropMessage(this, from, selfUpid(), name,
+      process::detail::dropMessage(this, process::DropReason::kUnparseable,
+                                   from, selfUpid(), name,
                                    "the body does not parse as " + name);
       return;
     }

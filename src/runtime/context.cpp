@@ -65,7 +65,8 @@ void initializeLogging() {
 }  // namespace
 
 ContextImpl::ContextImpl(const Context::Options& options)
-    : inMemoryLocalPeers(options.inMemoryLocalPeers) {
+    : inMemoryLocalPeers(options.inMemoryLocalPeers),
+      maxQueuedBytesPerProcess(options.limits.maxQueuedBytesPerProcess) {
   initializeLogging();
   transport = makeTransport(*this, options);
   bound = transport->bound();
@@ -389,7 +390,11 @@ bool Context::wait(const UPID& pid, const Duration& timeout) {
 }
 
 uint64_t Context::droppedMessages() const {
-  return impl_->droppedMessages.load(std::memory_order_relaxed);
+  return impl_->drops.total();
+}
+
+uint64_t Context::droppedMessages(DropReason reason) const {
+  return impl_->drops.of(reason);
 }
 
 bool Clock::settled() {

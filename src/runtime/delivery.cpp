@@ -25,21 +25,35 @@ void logDroppedMessage(const std::string& name, const UPID& to,
 }
 
 bool ContextImpl::deliverMessage(const std::string& toId, UPID from,
-                                 std::string name, std::string body) {
+                                 std::string name, std::string body,
+                                 bool* queueFull) {
   CellRef cell = registry.lookup(toId);
   if (cell) {
+    const size_t bytes = name.size() + body.size() + 1;
     // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
     auto* event =
         new QueuedMessage(std::move(from), std::move(name), std::move(body));
+    event->arrivedBytes = bytes;
+    // Counted before it is queued: a worker may take it at once.
+    const size_t queued =
+        cell->arrivedBytes.fetch_add(bytes, std::memory_order_seq_cst) + bytes;
     if (withProcess(cell.get(), [event](ProcessBase* process) {
           Runtime::enqueue(process, event);
         })) {
+      if (queueFull != nullptr && queued > maxQueuedBytesPerProcess) {
+        // Paired with tookArrived(): either it sees the flag, or this sees
+        // the queue already half drained.
+        cell->readersPaused.store(true, std::memory_order_seq_cst);
+        *queueFull = cell->arrivedBytes.load(std::memory_order_seq_cst) >
+                     maxQueuedBytesPerProcess / 2;
+      }
       return true;
     }
+    cell->arrivedBytes.fetch_sub(bytes, std::memory_order_seq_cst);
     name = std::move(event->event.message.name);
     delete event;
   }
-  droppedMessages.fetch_add(1, std::memory_order_relaxed);
+  drops.count(DropReason::kNoSuchProcess);
   logDroppedMessage(name, UPID(toId, address), "no such process");
   return false;
 }
@@ -63,6 +77,21 @@ Future<http::Response> ContextImpl::deliverRequest(const std::string& toId,
   return response;
 }
 
+void Runtime::tookArrived(ProcessBase& process, size_t bytes) {
+  ProcessCell* cell = process.pid_.reference.get();
+  ContextImpl* context = process.context_;
+  if (cell == nullptr || context == nullptr) {
+    return;
+  }
+  const size_t left =
+      cell->arrivedBytes.fetch_sub(bytes, std::memory_order_seq_cst) - bytes;
+  if (left <= context->maxQueuedBytesPerProcess / 2 &&
+      cell->readersPaused.load(std::memory_order_seq_cst) &&
+      cell->readersPaused.exchange(false, std::memory_order_seq_cst)) {
+    context->transport->resumeReading();
+  }
+}
+
 void ContextImpl::deliverExited(const UPID& linker, const UPID& linkee) {
   detail::deliverExited(linker, linkee);
 }
@@ -83,8 +112,9 @@ void deliverExited(const UPID& linker, const UPID& linkee) {
   deliver(linker, new QueuedExit(linkee));
 }
 
-void dropMessage(const ProcessBase* counter, const UPID& from, const UPID& to,
-                 const std::string& name, const std::string& why) {
+void dropMessage(const ProcessBase* counter, DropReason reason,
+                 const UPID& from, const UPID& to, const std::string& name,
+                 const std::string& why) {
   ContextImpl* context = counter != nullptr ? counter->context_ : nullptr;
   if (context == nullptr) {
     context = contextAt(from.address);
@@ -92,7 +122,7 @@ void dropMessage(const ProcessBase* counter, const UPID& from, const UPID& to,
   if (context == nullptr) {
     context = &implOf(Context::instance());
   }
-  context->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+  context->drops.count(reason);
   static std::atomic<uint64_t> drops{0};
   const uint64_t count = drops.fetch_add(1, std::memory_order_relaxed) + 1;
   if (count <= 100 || count % 10000 == 0) {
@@ -121,7 +151,7 @@ void post(const UPID& from, const UPID& to, const std::string& name,
     if (context == nullptr) {
       context = &detail::implOf(Context::instance());
     }
-    context->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+    context->drops.count(DropReason::kInvalidUpid);
     detail::logDroppedMessage(name, to, "an invalid or empty UPID");
     return;
   }
@@ -137,6 +167,34 @@ void post(const UPID& from, const UPID& to, const std::string& name,
     return;
   }
   detail::deliver(to, new detail::QueuedMessage(from, name, std::move(body)));
+}
+
+}  // namespace process
+
+namespace process {
+
+const char* toString(DropReason reason) {
+  switch (reason) {
+    case DropReason::kInvalidUpid:
+      return "invalid UPID";
+    case DropReason::kNoSuchProcess:
+      return "no such process";
+    case DropReason::kProcessTerminated:
+      return "process terminated";
+    case DropReason::kUnparseable:
+      return "unparseable";
+    case DropReason::kPeerUnreachable:
+      return "peer unreachable";
+    case DropReason::kPeerLost:
+      return "peer lost";
+    case DropReason::kOutboundFull:
+      return "outbound queue full";
+    case DropReason::kStopping:
+      return "node stopping";
+    case DropReason::kInjected:
+      return "injected";
+  }
+  return "unknown";
 }
 
 }  // namespace process

@@ -102,12 +102,15 @@ bool waitTerminated(const CellRef& cell, const Duration& timeout) {
 }
 
 void QueuedMessage::run(ProcessBase& process) {
+  if (arrivedBytes > 0) {
+    Runtime::tookArrived(process, arrivedBytes);
+  }
   Runtime::consume(process, std::move(event));
 }
 
 void QueuedMessage::drop() noexcept {
   if (dropCounter != nullptr) {
-    dropCounter->fetch_add(1, std::memory_order_relaxed);
+    dropCounter->count(DropReason::kProcessTerminated);
   }
   // Dropping what is queued behind a terminate is what terminate asks for.
   VLOG(1) << "Dropped message '" << name() << "' queued for a process that "
@@ -145,7 +148,7 @@ void deliver(const UPID& to, Event* event) {
   if (auto* message = dynamic_cast<QueuedMessage*>(event)) {
     ContextImpl* context = contextAt(to.address);
     if (context != nullptr) {
-      context->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+      context->drops.count(DropReason::kNoSuchProcess);
     }
     logDroppedMessage(message->name(), to, "no such process");
   } else {
@@ -310,7 +313,10 @@ void Runtime::terminateNow(ProcessBase* process) {
       continue;
     }
     if (auto* message = dynamic_cast<QueuedMessage*>(event)) {
-      message->dropCounter = &context->droppedMessages;
+      message->dropCounter = &context->drops;
+      if (message->arrivedBytes > 0) {
+        Runtime::tookArrived(*process, message->arrivedBytes);
+      }
     }
     event->drop();
     delete event;

@@ -42,7 +42,7 @@ UPID ProcessBase::link(const UPID& to) {
     // Nothing can ever be reached there: as for a process that is gone, the
     // linker hears of it at once.
     if (context_ != nullptr) {
-      context_->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+      context_->drops.count(DropReason::kInvalidUpid);
       detail::logDroppedMessage("(link)", to, "an invalid or empty UPID");
       detail::deliverExited(pid_, to);
     }
@@ -125,7 +125,7 @@ void ProcessBase::send(const UPID& to, const std::string& name,
                        std::string body) const {
   if (!to) {
     if (context_ != nullptr) {
-      context_->droppedMessages.fetch_add(1, std::memory_order_relaxed);
+      context_->drops.count(DropReason::kInvalidUpid);
     }
     detail::logDroppedMessage(name, to, "an invalid or empty UPID");
     return;

@@ -15,6 +15,7 @@
 #include <process/detail/suspension.hpp>
 #include <process/process.hpp>
 
+#include "runtime/drops.hpp"
 #include "runtime/hazard.hpp"
 #include "runtime/registry.hpp"
 #include "runtime/scheduler.hpp"
@@ -62,13 +63,13 @@ class ContextImpl final : public Host {
 
   // Host: what the transport asks of us.
   bool deliverMessage(const std::string& toId, UPID from, std::string name,
-                      std::string body) override;
+                      std::string body, bool* queueFull) override;
   Future<http::Response> deliverRequest(const std::string& toId,
                                         std::string routePath,
                                         http::Request request) override;
   void deliverExited(const UPID& linker, const UPID& linkee) override;
-  void countDropped(uint64_t messages) override {
-    droppedMessages.fetch_add(messages, std::memory_order_relaxed);
+  void countDropped(DropReason reason, uint64_t messages) override {
+    drops.count(reason, messages);
   }
   void readerBusy() override { Scheduler::wakeSpareWorker(); }
 
@@ -77,8 +78,9 @@ class ContextImpl final : public Host {
   Registry registry;
   std::unique_ptr<Scheduler> scheduler;
   std::unique_ptr<Transport> transport;
-  std::atomic<uint64_t> droppedMessages{0};
+  DropCounts drops;
   const bool inMemoryLocalPeers;
+  const size_t maxQueuedBytesPerProcess;
 
  private:
   bool shutDown_ = false;
@@ -112,7 +114,10 @@ class QueuedMessage final : public Event {
   const std::string& name() const { return event.message.name; }
 
   process::MessageEvent event;
-  std::atomic<uint64_t>* dropCounter = nullptr;
+  DropCounts* dropCounter = nullptr;
+  // Bytes counted in the receiver's ProcessCell::arrivedBytes (a message
+  // from another node), given back when it is run or dropped.
+  size_t arrivedBytes = 0;
 };
 
 class Runtime {
@@ -134,6 +139,8 @@ class Runtime {
   // Hands the process an exit notice (ProcessBase::consume(ExitedEvent&&)).
   static void exited(ProcessBase& process, const UPID& pid);
   static void consume(ProcessBase& process, process::MessageEvent&& event);
+  // A message from another node, of `bytes`, left the process's queue.
+  static void tookArrived(ProcessBase& process, size_t bytes);
   static void prepare(ProcessBase* process, ContextImpl* context, bool manage);
   // Undoes prepare() (a spawn that failed), so the object can be destroyed.
   static void unprepare(ProcessBase* process);

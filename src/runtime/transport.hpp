@@ -15,6 +15,7 @@
 #include <string>
 
 #include <process/context.hpp>
+#include <process/drop_reason.hpp>
 #include <process/future.hpp>
 #include <process/http.hpp>
 #include <process/pid.hpp>
@@ -31,9 +32,13 @@ namespace process::detail {
 class Host {
  public:
   // Hands an arrived message to process `toId`; false (and the message
-  // dropped, logged, counted) if there is none.
+  // dropped, logged, counted) if there is none. `queueFull`, if given, is
+  // set when the process now holds more than maxQueuedBytesPerProcess of
+  // arrived messages: the caller should stop reading until
+  // Transport::resumeReading().
   virtual bool deliverMessage(const std::string& toId, UPID from,
-                              std::string name, std::string body) = 0;
+                              std::string name, std::string body,
+                              bool* queueFull = nullptr) = 0;
   // Hands an HTTP request to process `toId`, to the route its path (after
   // the id) names. 404 if there is no such process or route.
   virtual Future<http::Response> deliverRequest(const std::string& toId,
@@ -42,7 +47,7 @@ class Host {
   // Tells local `linker` that `linkee` is gone.
   virtual void deliverExited(const UPID& linker, const UPID& linkee) = 0;
   // Messages the network could not deliver (counted in droppedMessages()).
-  virtual void countDropped(uint64_t messages) = 0;
+  virtual void countDropped(DropReason reason, uint64_t messages) = 0;
   // The calling worker read a stream of messages and will be busy running
   // them: another worker should go on reading.
   virtual void readerBusy() = 0;
@@ -75,6 +80,9 @@ class Transport {
   virtual void endTurn() = 0;
   // Closes every connection and stops serving; after the workers are gone.
   virtual void stop() = 0;
+  // Any thread: a process whose queue was full (Host::deliverMessage) has
+  // taken half of it; connections that stopped reading may read again.
+  virtual void resumeReading() = 0;
 };
 
 // The program is exiting (std::exit or the end of main): the network of

@@ -21,7 +21,8 @@ std::atomic<uint64_t> badMessageLogs{0};
 }  // namespace
 
 InboundConnection::InboundConnection(Network& network,
-                                     asio::ip::tcp::socket socket)
+                                     asio::ip::tcp::socket socket,
+                                     uint32_t clientIp)
     : network_(network),
       stream_(
           std::make_shared<net::Stream>(*network.loop(), std::move(socket))),
@@ -29,7 +30,9 @@ InboundConnection::InboundConnection(Network& network,
                [gate = network.gate()](std::function<void()> f) {
                  gate->post(std::move(f));
                }),
-      peer_(stream_->peerName()) {
+      peer_(stream_->peerName()),
+      clientIp_(clientIp),
+      lastRead_(std::chrono::steady_clock::now()) {
   if (std::optional<Address> remote = stream_->remoteAddress()) {
     client_ = *remote;
   }
@@ -64,10 +67,16 @@ void InboundConnection::handleMessage(DecodedRequest& request, Ticket ticket) {
     return;
   }
   MessageHeader& message = header.get();
+  bool full = false;
   const bool delivered = network_.host().deliverMessage(
       message.to, std::move(message.from), std::move(message.name),
-      std::move(request.body));
+      std::move(request.body), &full);
   session_.answer(ticket, delivered ? 202 : 404);
+  if (full && !queueFull_) {
+    // The sender is faster than the process: let TCP slow it down.
+    queueFull_ = true;
+    network_.paused(shared_from_this());
+  }
 }
 
 void InboundConnection::complete(Ticket ticket,
@@ -88,6 +97,7 @@ void InboundConnection::onOutput() {
 // The stream.
 
 void InboundConnection::onData(const char* data, size_t size) {
+  lastRead_ = std::chrono::steady_clock::now();
   const uint64_t before = session_.requestsDecoded();
   if (!session_.feed(data, size) && net::shouldLog(rejectLogs)) {
     LOG(WARNING) << "Rejected a request from " << peer_ << " ("
@@ -101,9 +111,14 @@ void InboundConnection::onData(const char* data, size_t size) {
   if (session_.requestsDecoded() - before >= kStreamMessages) {
     network_.host().readerBusy();
   }
-  if (!session_.wantsInput()) {
+  if (!session_.wantsInput() || queueFull_) {
     stream_->pauseReading();  // the reads of this readiness stop here
   }
+}
+
+void InboundConnection::resumeReading() {
+  queueFull_ = false;
+  updateReading();
 }
 
 void InboundConnection::onReadsDone() {
@@ -161,7 +176,7 @@ void InboundConnection::updateReading() {
     return;
   }
   const bool wanted =
-      session_.wantsInput() &&
+      session_.wantsInput() && !queueFull_ &&
       stream_->unwrittenBytes() < http::internal::kMaxUnwrittenAnswers;
   if (!wanted) {
     // Not reading is our choice: the peer is not late meanwhile.

@@ -4,6 +4,7 @@
 // handed to its process, or a request for a process's route.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -29,7 +30,8 @@ class InboundConnection final
  public:
   using Ticket = http::internal::ServerSession::Ticket;
 
-  InboundConnection(Network& network, asio::ip::tcp::socket socket);
+  InboundConnection(Network& network, asio::ip::tcp::socket socket,
+                    uint32_t clientIp);
   ~InboundConnection();
   InboundConnection(const InboundConnection&) = delete;
   InboundConnection& operator=(const InboundConnection&) = delete;
@@ -38,6 +40,15 @@ class InboundConnection final
   void start();
   void close(const std::string& why);
   Network& network() { return network_; }
+  // For admission.cpp: the client's IPv4 address (0: unknown), whether a
+  // whole request ever came, and since when nothing has.
+  uint32_t clientIp() const { return clientIp_; }
+  bool carriedRequest() const { return session_.requestsDecoded() > 0; }
+  std::chrono::steady_clock::time_point idleSince() const {
+    return lastRead_;
+  }
+  // The process queue this connection waited for drained: read on.
+  void resumeReading();
   // The handler's answer to `ticket` is whole (or its stream begins); the
   // caller then write()s, once for many answers.
   void complete(Ticket ticket, const Future<http::Response>& response);
@@ -71,7 +82,12 @@ class InboundConnection final
   http::internal::ServerSession session_;
   std::string peer_;  // "ip:port", for log lines
   Option<Address> client_;
+  const uint32_t clientIp_;
+  std::chrono::steady_clock::time_point lastRead_;
   bool closed_ = false;
+  // A message went to a process holding maxQueuedBytesPerProcess: no more
+  // reading until Network::resumeReading().
+  bool queueFull_ = false;
   // The request timeout bounds the peer, never our handlers: a request
   // must arrive whole within Limits::requestTimeout (its clock starts at
   // its first byte), and answers ready to go must be taken (each byte the

@@ -12,11 +12,8 @@
 
 namespace process {
 namespace transport {
-namespace {
 
 std::atomic<uint64_t> acceptLogs{0};
-
-}  // namespace
 
 Network::Network(detail::Host& host, const Context::Options& options)
     : host_(host),
@@ -79,25 +76,16 @@ void Network::accept() {
           });
           return;
         }
-        if (inbound_.size() >= limits().maxConnections) {
-          if (net::shouldLog(acceptLogs)) {
-            LOG(WARNING) << "Refusing a connection on " << bound_ << ": "
-                         << inbound_.size() << " are open, the limit";
-          }
-          asio::error_code ignored;
-          socket.close(ignored);
-        } else {
-          auto connection =
-              std::make_shared<InboundConnection>(*this, std::move(socket));
-          inbound_.insert(connection);
-          connection->start();
-        }
+        admit(std::move(socket));
         accept();
       });
 }
 
 void Network::closed(const std::shared_ptr<InboundConnection>& connection) {
-  inbound_.erase(connection);
+  if (inbound_.erase(connection) > 0) {
+    forget(*connection);
+  }
+  paused_.erase(connection);
 }
 
 void Network::broken(Peer* peer) {

@@ -47,12 +47,26 @@ class Network final : public detail::Transport {
   std::vector<char>& readBuffer() { return loop_.readBuffer(); }
   const std::shared_ptr<net::LoopGate>& gate() const { return loop_.gate(); }
   void closed(const std::shared_ptr<InboundConnection>& connection);
+  // A connection stopped reading for a full process queue, until
+  // resumeReading().
+  void paused(const std::shared_ptr<InboundConnection>& connection);
+  void resumeReading() override;
+  // Answers our peers have read (202s and refusals), for tests.
+  uint64_t answered() const { return answered_.load(std::memory_order_relaxed); }
+  void countAnswered(uint64_t answers) {
+    answered_.fetch_add(answers, std::memory_order_relaxed);
+  }
   void broken(Peer* peer);
   bool stopping() const { return loop_.stopping(); }
 
  private:
   std::shared_ptr<Peer> peer(const Address& address);
   void accept();
+  // admission.cpp: a new connection within maxConnections and
+  // maxConnectionsPerAddress, making room if it must; and its end.
+  void admit(asio::ip::tcp::socket socket);
+  bool makeRoom();
+  void forget(const InboundConnection& connection);
 
   detail::Host& host_;
   net::EventLoop loop_;
@@ -66,7 +80,14 @@ class Network final : public detail::Transport {
   std::unordered_map<Address, std::shared_ptr<Peer>> peers_;
   // Loop only.
   std::unordered_set<std::shared_ptr<InboundConnection>> inbound_;
+  std::unordered_map<uint32_t, size_t> perAddress_;  // by client IP
+  std::unordered_set<std::shared_ptr<InboundConnection>> paused_;
+  std::atomic<bool> resumePosted_{false};
+  std::atomic<uint64_t> answered_{0};
 };
+
+// Rate-limits the log lines of accepting (network.cpp, admission.cpp).
+extern std::atomic<uint64_t> acceptLogs;
 
 // Whether this thread's process turn left anything for endTurn() to write
 // (messages buffered for peers, answers completed): one load per turn when

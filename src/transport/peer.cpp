@@ -60,12 +60,17 @@ void Peer::enqueue(const UPID& from, const UPID& to, const std::string& name,
       true,
       [&](std::string& block) {
         encodeMessage(senderText(from), to.id, to.address, name, body, block);
+        // Under the queue's lock: fail() sees every message the stream took.
+        handed_.fetch_add(1, std::memory_order_relaxed);
       },
       &pending);
   switch (appended) {
     case net::Stream::Appended::kClosed:
     case net::Stream::Appended::kFull:
-      network_.host().countDropped(1);
+      network_.host().countDropped(appended == net::Stream::Appended::kClosed
+                                       ? closedReason()
+                                       : DropReason::kOutboundFull,
+                                   1);
       if (net::shouldLog(dropLogs)) {
         LOG(WARNING) << "Dropped message '" << name << "' to " << to << ": "
                      << (appended == net::Stream::Appended::kClosed
@@ -101,6 +106,7 @@ void Peer::connect() {
 
 void Peer::onConnected() {
   VLOG(1) << "Connected to " << address_;
+  connected_.store(true, std::memory_order_relaxed);
   stream_->startReading();
 }
 
@@ -128,9 +134,13 @@ void Peer::onData(const char* data, size_t size) {
   }
   // Answers are read, not acted on (docs/wire.md): an odd one must not
   // disturb the connection.
+  const uint64_t before = answered_;
   const size_t skipped = skipAccepted(data, size);
   if (!responses_.feed(data + skipped, size - skipped,
                        [&](DecodedResponse& response) {
+                         // A refusal is answered too: the receiving node
+                         // counted that drop itself.
+                         ++answered_;
                          VLOG_IF(2, response.status >= 300)
                              << address_ << " answered " << response.status;
                        })) {
@@ -138,6 +148,7 @@ void Peer::onData(const char* data, size_t size) {
                  << " sends back: " << responses_.error();
     ignoreResponses_ = true;
   }
+  network_.countAnswered(answered_ - before);
 }
 
 size_t Peer::skipAccepted(const char* data, size_t size) {
@@ -152,6 +163,7 @@ size_t Peer::skipAccepted(const char* data, size_t size) {
   while (size - offset >= kAccepted.size() &&
          std::memcmp(data + offset, kAccepted.data(), kAccepted.size()) == 0) {
     offset += kAccepted.size();
+    ++answered_;
   }
   return offset;
 }
@@ -173,10 +185,16 @@ void Peer::fail(const std::string& reason) {
   }
   broken_ = true;
   stream_->close();
-  const uint64_t lost = stream_->lostMarks();
+  stopping_ = reason == "the node is stopping";
+  // Every message the stream took and the peer did not answer. Answers we
+  // could not parse leave only what the socket never took.
+  const uint64_t handed = handed_.load(std::memory_order_relaxed);
+  const uint64_t lost =
+      ignoreResponses_ ? stream_->lostMarks()
+                       : (handed > answered_ ? handed - answered_ : 0);
   network_.broken(this);
   if (lost > 0) {
-    network_.host().countDropped(lost);
+    network_.host().countDropped(closedReason(), lost);
   }
   // A peer that closes or resets its end (it exited, or restarts) or our
   // own node stopping is routine when nothing was lost; the links fire
@@ -199,6 +217,15 @@ void Peer::fail(const std::string& reason) {
       network_.host().deliverExited(linker, linkee);
     }
   }
+}
+
+DropReason Peer::closedReason() const {
+  if (stopping_) {
+    return DropReason::kStopping;
+  }
+  return connected_.load(std::memory_order_relaxed)
+             ? DropReason::kPeerLost
+             : DropReason::kPeerUnreachable;
 }
 
 void flushBufferedSends() {

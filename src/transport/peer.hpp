@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include <process/drop_reason.hpp>
 #include <process/pid.hpp>
 
 #include "net/stream.hpp"
@@ -51,18 +52,26 @@ class Peer final : public std::enable_shared_from_this<Peer>,
   void onEndOfFile() override { fail("closed by the peer"); }
   void onError(const net::StreamError& error) override;
 
-  // How many leading bytes are plain 202 answers.
+  // How many leading bytes are plain 202 answers (each counted answered).
   size_t skipAccepted(const char* data, size_t size);
+  // Why a message the connection will not carry is dropped.
+  DropReason closedReason() const;
 
   Network& network_;
   const Address address_;
   const std::shared_ptr<net::Stream> stream_;
   std::atomic<bool> dirty_{false};  // in some worker's list of buffered sends
+  // Messages the stream took, and whether it ever connected: a message is
+  // dropped for a peer lost or a peer never reached.
+  std::atomic<uint64_t> handed_{0};
+  std::atomic<bool> connected_{false};
+  std::atomic<bool> stopping_{false};
 
   // Event loop thread only.
   bool broken_ = false;
   ResponseDecoder responses_;
   bool ignoreResponses_ = false;
+  uint64_t answered_ = 0;  // answers read: 202s and refusals alike
   std::unordered_map<UPID, std::vector<UPID>> links_;  // linkee -> linkers
 };
 

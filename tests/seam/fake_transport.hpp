@@ -56,6 +56,7 @@ class FakeTransport final : public detail::Transport {
   void link(const UPID& linker, const UPID& linkee) override;
   void endTurn() override;
   void stop() override;
+  void resumeReading() override {}
 
   detail::Host& host() { return host_; }
   FakePoller& fakePoller() { return poller_; }

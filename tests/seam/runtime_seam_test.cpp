@@ -147,7 +147,7 @@ TEST(RuntimeSeam, TheHostDeliversAMessageOrCountsItDropped) {
   const uint64_t before = node.context.droppedMessages();
   EXPECT_FALSE(host.deliverMessage("nobody", elsewhere("sender"), "note", ""));
   EXPECT_EQ(before + 1, node.context.droppedMessages());
-  host.countDropped(5);
+  host.countDropped(DropReason::kPeerLost, 5);
   EXPECT_EQ(before + 6, node.context.droppedMessages());
 }
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <utility>
 
@@ -28,6 +29,11 @@ struct ProcessCell {
   // Someone blocks in wait() for this process: its termination must wake
   // them (and only then pays for it).
   std::atomic<bool> waited{false};
+  // Bytes of messages from other nodes queued for the process and not yet
+  // taken, and whether a connection stopped reading until they drain
+  // (Context::Limits::maxQueuedBytesPerProcess).
+  std::atomic<size_t> arrivedBytes{0};
+  std::atomic<bool> readersPaused{false};
 };
 
 // A counted reference to a ProcessCell.
