@@ -784,3 +784,116 @@ TEST(NetworkLimits, OutboundQueueForAPeerThatDoesNotReadIsBounded) {
 }
 
 }  // namespace
+
+namespace {
+
+// A socket connected to `address` from `source` (another loopback address:
+// a client of its own), that sends nothing.
+Socket connectFrom(const char* source, const Address& address) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  CHECK(fd >= 0);
+  sockaddr_in local{};
+  local.sin_family = AF_INET;
+  CHECK(::inet_pton(AF_INET, source, &local.sin_addr) == 1);
+  CHECK(::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof(local)) == 0);
+  const sockaddr_in in = toSockaddr(address);
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&in), sizeof(in)) != 0) {
+    ::close(fd);
+    return Socket();
+  }
+  return Socket(fd);
+}
+
+// On another node: links, sends, and hears of broken links.
+class Linker : public Process<Linker> {
+ public:
+  Nothing linkTo(const UPID& pid) {
+    link(pid);
+    return Nothing();
+  }
+  Nothing hello(const UPID& to, const std::string& body) {
+    send(to, "hello", body);
+    return Nothing();
+  }
+  size_t exits() const { return exits_; }
+
+ protected:
+  void exited(const UPID& /*pid*/) override { ++exits_; }
+
+ private:
+  size_t exits_ = 0;
+};
+
+}  // namespace
+
+// maxConnections idle sockets (not a byte sent) must not lock the node out:
+// each new connection closes the idlest of them. A connection that has
+// carried messages (a link) is never the one closed.
+TEST(NetworkLimits, IdleSocketsDoNotLockPeersOut) {
+  constexpr int kLimit = 16;
+  Context::Options options = nodeOptions();
+  options.limits.maxConnections = kLimit;
+  Node node(options);
+  Linker linker;
+  Context other(nodeOptions());
+  other.spawn(linker);
+
+  // A link that has carried a message, before the flood.
+  AWAIT_READY(dispatch(linker.self(), &Linker::linkTo, UPID(node.recorder())));
+  AWAIT_READY(
+      dispatch(linker.self(), &Linker::hello, UPID(node.recorder()), "one"s));
+  AWAIT_READY(dispatch(node.recorder(), &Recorder::arrival, "one"s));
+
+  std::vector<Socket> idle;
+  for (int i = 0; i < 2 * kLimit; ++i) {
+    idle.push_back(node.connect());
+  }
+  // A message on a new connection, an HTTP request, and the link's
+  // connection: all served.
+  EXPECT_TRUE(node.serves());
+  Socket http = node.connect();
+  ASSERT_TRUE(http.write("GET /recorder/none HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const Response answer = http.readResponse();
+  EXPECT_EQ(404, answer.status) << answer.error;
+  AWAIT_READY(
+      dispatch(linker.self(), &Linker::hello, UPID(node.recorder()), "two"s));
+  AWAIT_READY(dispatch(node.recorder(), &Recorder::arrival, "two"s));
+  Future<size_t> exits = dispatch(linker.self(), &Linker::exits);
+  AWAIT_READY(exits);
+  EXPECT_EQ(0u, exits.get()) << "the link's connection was cut";
+
+  // The oldest idle sockets made room and were closed; the newest live.
+  EXPECT_TRUE(idle.front().waitClosed());
+}
+
+// One address cannot take every connection: past maxConnectionsPerAddress
+// its new connections are closed, and other clients are served.
+TEST(NetworkLimits, ConnectionsPerAddressAreBounded) {
+  constexpr int kPerAddress = 4;
+  Context::Options options = nodeOptions();
+  options.limits.maxConnectionsPerAddress = kPerAddress;
+  Node node(options);
+  std::vector<Socket> crowd;
+  for (int i = 0; i < kPerAddress; ++i) {
+    crowd.push_back(connectFrom("127.0.0.2", node.address()));
+    ASSERT_TRUE(crowd.back().valid());
+    ASSERT_TRUE(crowd.back().write(
+        message("recorder", "hello", "crowd " + std::to_string(i))));
+    ASSERT_EQ(202, crowd.back().readResponse().status) << i;
+  }
+  Socket extra = connectFrom("127.0.0.2", node.address());
+  ASSERT_TRUE(extra.valid());  // the kernel completes the handshake
+  EXPECT_TRUE(extra.waitClosed()) << "a fifth connection from one address";
+  EXPECT_TRUE(node.serves());  // from 127.0.0.1
+
+  // Once one of the four closes, the address may connect again.
+  crowd.front().close();
+  bool served = false;
+  const auto deadline = SteadyClock::now() + kWait;
+  while (!served && SteadyClock::now() < deadline) {
+    Socket retry = connectFrom("127.0.0.2", node.address());
+    served = retry.write(message("recorder", "hello", "retry")) &&
+             retry.readResponse().status == 202;
+  }
+  EXPECT_TRUE(served);
+}

@@ -192,10 +192,10 @@ void Peer::fail(const std::string& reason) {
   const uint64_t lost =
       ignoreResponses_ ? stream_->lostMarks()
                        : (handed > answered_ ? handed - answered_ : 0);
-  network_.broken(this);
   if (lost > 0) {
     network_.host().countDropped(closedReason(), lost);
   }
+  network_.broken(this);
   // A peer that closes or resets its end (it exited, or restarts) or our
   // own node stopping is routine when nothing was lost; the links fire
   // either way. Lost messages and a peer out of reach are real problems.

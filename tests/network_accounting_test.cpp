@@ -1,0 +1,155 @@
+// Accounting for messages (docs/guide.md): each message a process sends is
+// acknowledged by the receiving node or counted by the sending context as
+// dropped, with its reason (Context::droppedMessages(DropReason)). Here
+// against raw peers, so that what was acknowledged is exactly known; the
+// flood across OS processes is network_flood_test.
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include <process/context.hpp>
+#include <process/dispatch.hpp>
+#include <process/future.hpp>
+#include <process/gtest.hpp>
+#include <process/nothing.hpp>
+#include <process/pid.hpp>
+#include <process/process.hpp>
+
+#include "wire_socket.hpp"
+
+using namespace process;
+
+namespace {
+
+using namespace wire;
+
+Context::Options nodeOptions() {
+  Context::Options options;
+  options.workers = 2;
+  return options;
+}
+
+class Flooder : public Process<Flooder> {
+ public:
+  Flooder() : Process<Flooder>("flooder") {}
+
+  // Ready when the link breaks.
+  Future<Nothing> linkTo(const UPID& pid) {
+    exited_ = Promise<Nothing>();
+    link(pid);
+    return exited_.future();
+  }
+  Nothing flood(const UPID& to, int count) {
+    for (int i = 0; i < count; ++i) {
+      send(to, "m", std::to_string(i));
+    }
+    return Nothing();
+  }
+ protected:
+  void exited(const UPID& /*pid*/) override { exited_.set(Nothing()); }
+
+ private:
+  Promise<Nothing> exited_;
+};
+
+uint64_t lostOrUnreachable(const Context& node) {
+  return node.droppedMessages(DropReason::kPeerLost) +
+         node.droppedMessages(DropReason::kPeerUnreachable);
+}
+
+// Of 10,000 messages to a node that took the connection and then vanished
+// without answering one, every one is counted: the socket took most of
+// them, but none was acknowledged.
+TEST(MessageAccounting, ANodeThatVanishesLosesEveryUnacknowledgedMessage) {
+  constexpr int kCount = 10000;
+  Listener peer;
+  Flooder flooder;
+  Context node(nodeOptions());
+  node.spawn(flooder);
+  const UPID to("receiver", peer.address());
+
+  const Future<Nothing> exited =
+      dispatch(flooder.self(), &Flooder::linkTo, to);
+  Socket connection = peer.accept();
+  ASSERT_TRUE(connection.valid());
+  AWAIT_READY(dispatch(flooder.self(), &Flooder::flood, to, kCount));
+  // Some of the bytes arrive; then the node is gone.
+  ASSERT_TRUE(connection.read(1).has_value());
+  connection.close();
+  AWAIT_READY(exited);
+
+  EXPECT_EQ(static_cast<uint64_t>(kCount),
+            node.droppedMessages(DropReason::kPeerLost));
+  EXPECT_EQ(static_cast<uint64_t>(kCount), node.droppedMessages());
+}
+
+// What was answered is not counted; what was not, is, whether the socket
+// took it or not.
+TEST(MessageAccounting, AnsweredMessagesAreNotCounted) {
+  constexpr int kCount = 300;
+  constexpr int kAnswered = 120;
+  Listener peer;
+  Flooder flooder;
+  Context node(nodeOptions());
+  node.spawn(flooder);
+  const UPID to("receiver", peer.address());
+
+  const Future<Nothing> exited =
+      dispatch(flooder.self(), &Flooder::linkTo, to);
+  Socket connection = peer.accept();
+  ASSERT_TRUE(connection.valid());
+  AWAIT_READY(dispatch(flooder.self(), &Flooder::flood, to, kCount));
+  std::string answers;
+  for (int i = 0; i < kAnswered; ++i) {
+    answers += "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n";
+  }
+  // One refusal: the receiving node counted that drop, not we.
+  answers += "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+  ASSERT_TRUE(connection.write(answers));
+  ::shutdown(connection.fd(), SHUT_WR);
+  AWAIT_READY(exited);
+
+  EXPECT_EQ(static_cast<uint64_t>(kCount - kAnswered - 1),
+            node.droppedMessages(DropReason::kPeerLost));
+  EXPECT_EQ(node.droppedMessages(DropReason::kPeerLost),
+            node.droppedMessages());
+}
+
+// Nobody listens: every message is dropped for a peer never reached.
+TEST(MessageAccounting, ANodeNeverReachedIsUnreachable) {
+  constexpr int kCount = 50;
+  Listener closed(false);  // bound, not listening: connections are refused
+  Flooder flooder;
+  Context node(nodeOptions());
+  node.spawn(flooder);
+  const UPID to("receiver", closed.address());
+
+  // Twice: messages sent after a break go to a new connection, refused
+  // too. The link, made after the messages, breaks after they are counted.
+  for (int round = 1; round <= 2; ++round) {
+    AWAIT_READY(dispatch(flooder.self(), &Flooder::flood, to, kCount));
+    AWAIT_READY(dispatch(flooder.self(), &Flooder::linkTo, to));
+    EXPECT_EQ(static_cast<uint64_t>(round * kCount), lostOrUnreachable(node));
+  }
+  EXPECT_EQ(static_cast<uint64_t>(2 * kCount),
+            node.droppedMessages(DropReason::kPeerUnreachable));
+  EXPECT_EQ(0u, node.droppedMessages(DropReason::kPeerLost));
+}
+
+TEST(MessageAccounting, LocalDropsHaveTheirReasons) {
+  Flooder flooder;
+  Context node(nodeOptions());
+  node.spawn(flooder);
+  AWAIT_READY(dispatch(flooder.self(), &Flooder::flood, UPID(), 2));
+  AWAIT_READY(dispatch(flooder.self(), &Flooder::flood,
+                       UPID("nobody", node.address()), 3));
+  EXPECT_EQ(2u, node.droppedMessages(DropReason::kInvalidUpid));
+  EXPECT_EQ(3u, node.droppedMessages(DropReason::kNoSuchProcess));
+  EXPECT_EQ(5u, node.droppedMessages());
+  EXPECT_STREQ("peer lost", toString(DropReason::kPeerLost));
+}
+
+}  // namespace
