@@ -29,7 +29,9 @@ bool ContextImpl::deliverMessage(const std::string& toId, UPID from,
                                  bool* queueFull) {
   CellRef cell = registry.lookup(toId);
   if (cell) {
-    const size_t bytes = name.size() + body.size() + 1;
+    // What the message costs queued: its text and its event.
+    const size_t bytes = name.size() + body.size() + from.id.size() +
+                         sizeof(QueuedMessage);
     // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
     auto* event =
         new QueuedMessage(std::move(from), std::move(name), std::move(body));

@@ -12,8 +12,16 @@
 // and its process "pbecho" (same address) answers a procession.test.Ping
 // with a procession.test.Pong whose sequence is one more, by reply().
 //
+// With PEER_RECORD naming a file (made and sized by the test), its process
+// "sink" records the body of each "seq" message it runs, a number, into
+// that file mapped MAP_SHARED: word 0 counts them, word 1 + i is the i-th.
+// The record survives the peer's SIGKILL (network_flood_test).
+//
 // It also ends, with status 0, when its stdin closes.
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,6 +30,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <string>
 
 #include <process/pid.hpp>
@@ -96,6 +105,51 @@ class ProtobufEcho : public ProtobufProcess<ProtobufEcho> {
   }
 };
 
+class Sink : public Process<Sink> {
+ public:
+  Sink(uint64_t* record, size_t capacity)
+      : Process<Sink>("sink"), record_(record), capacity_(capacity) {}
+
+ protected:
+  void initialize() override {
+    install("seq", [this](const UPID&, const std::string& body) {
+      const uint64_t count = record_[0];
+      if (count < capacity_) {
+        record_[1 + count] = std::strtoull(body.c_str(), nullptr, 10);
+        // The count last: a word counted is a word written.
+        __atomic_store_n(&record_[0], count + 1, __ATOMIC_RELEASE);
+      }
+    });
+  }
+
+ private:
+  uint64_t* const record_;
+  const size_t capacity_;
+};
+
+// The record PEER_RECORD names, mapped; null without one.
+uint64_t* mapRecord(size_t* capacity) {
+  const char* path = std::getenv("PEER_RECORD");
+  if (path == nullptr) {
+    return nullptr;
+  }
+  const int fd = ::open(path, O_RDWR | O_CLOEXEC);
+  struct stat status {};
+  if (fd < 0 || ::fstat(fd, &status) != 0 || status.st_size < 16) {
+    std::perror("PEER_RECORD");
+    std::exit(1);
+  }
+  void* mapped = ::mmap(nullptr, static_cast<size_t>(status.st_size),
+                        PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  ::close(fd);
+  if (mapped == MAP_FAILED) {
+    std::perror("mmap");
+    std::exit(1);
+  }
+  *capacity = static_cast<size_t>(status.st_size) / sizeof(uint64_t) - 1;
+  return static_cast<uint64_t*>(mapped);
+}
+
 }  // namespace
 
 int main() {
@@ -119,6 +173,13 @@ int main() {
   if (!spawn(protobufEcho)) {
     std::cerr << "procession-test-peer: cannot spawn 'pbecho'" << std::endl;
     return 1;
+  }
+  size_t capacity = 0;
+  uint64_t* record = mapRecord(&capacity);
+  std::unique_ptr<Sink> sink;
+  if (record != nullptr) {
+    sink = std::make_unique<Sink>(record, capacity);
+    spawn(*sink);
   }
   std::cout << self << std::endl;
 
@@ -145,6 +206,10 @@ int main() {
     }
   }
 
+  if (sink != nullptr) {
+    terminate(*sink);
+    wait(*sink);
+  }
   terminate(protobufEcho);
   wait(protobufEcho);
   terminate(echo);
