@@ -48,6 +48,7 @@ class Flooder : public Process<Flooder> {
     }
     return Nothing();
   }
+
  protected:
   void exited(const UPID& /*pid*/) override { exited_.set(Nothing()); }
 
@@ -71,8 +72,7 @@ TEST(MessageAccounting, ANodeThatVanishesLosesEveryUnacknowledgedMessage) {
   node.spawn(flooder);
   const UPID to("receiver", peer.address());
 
-  const Future<Nothing> exited =
-      dispatch(flooder.self(), &Flooder::linkTo, to);
+  const Future<Nothing> exited = dispatch(flooder.self(), &Flooder::linkTo, to);
   Socket connection = peer.accept();
   ASSERT_TRUE(connection.valid());
   AWAIT_READY(dispatch(flooder.self(), &Flooder::flood, to, kCount));
@@ -97,8 +97,7 @@ TEST(MessageAccounting, AnsweredMessagesAreNotCounted) {
   node.spawn(flooder);
   const UPID to("receiver", peer.address());
 
-  const Future<Nothing> exited =
-      dispatch(flooder.self(), &Flooder::linkTo, to);
+  const Future<Nothing> exited = dispatch(flooder.self(), &Flooder::linkTo, to);
   Socket connection = peer.accept();
   ASSERT_TRUE(connection.valid());
   AWAIT_READY(dispatch(flooder.self(), &Flooder::flood, to, kCount));

@@ -51,8 +51,8 @@ class SlowReceiver : public Process<SlowReceiver> {
         gate_.wait();  // the sender runs far ahead meanwhile
       }
       mostQueued_ = std::max(mostQueued_, queuedFor(self()));
-      inOrder_ = inOrder_ && body.substr(0, body.find(' ')) ==
-                                 std::to_string(received_);
+      inOrder_ = inOrder_ &&
+                 body.substr(0, body.find(' ')) == std::to_string(received_);
       if (++received_ == kMessages) {
         done_.set(inOrder_);
       }
@@ -91,8 +91,8 @@ TEST(NetworkBackpressure, AFullProcessQueueHoldsTheSenderBack) {
   receiverNode.spawn(receiver);
   senderNode.spawn(sender);
 
-  AWAIT_READY(dispatch(sender.self(), &FastSender::flood,
-                       UPID(receiver.self())));
+  AWAIT_READY(
+      dispatch(sender.self(), &FastSender::flood, UPID(receiver.self())));
   // The queue fills to the limit while the process is held...
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(15);

@@ -66,7 +66,9 @@ class Record {
   Record& operator=(const Record&) = delete;
 
   std::string variable() const { return "PEER_RECORD=" + path_; }
-  uint64_t count() const { return __atomic_load_n(&words_[0], __ATOMIC_ACQUIRE); }
+  uint64_t count() const {
+    return __atomic_load_n(&words_[0], __ATOMIC_ACQUIRE);
+  }
   uint64_t at(uint64_t i) const { return words_[1 + i]; }
 
  private:
@@ -172,7 +174,8 @@ void flood(bool linked) {
   // ran and is counted lost), and a message it acknowledged may die in its
   // queue (at most maxQueuedBytesPerProcess). Only the first could lose.
   EXPECT_LE(ran, acknowledged + kChunk) << ran << " ran";
-  EXPECT_LE(acknowledged - std::min(acknowledged, ran), first.count() + kKillAfter)
+  EXPECT_LE(acknowledged - std::min(acknowledged, ran),
+            first.count() + kKillAfter)
       << acknowledged << " acknowledged, " << ran << " ran";
   std::cout << acknowledged << " acknowledged, " << dropped << " dropped ("
             << node.droppedMessages(DropReason::kPeerLost) << " peer lost, "

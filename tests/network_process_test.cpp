@@ -59,8 +59,8 @@ using SteadyClock = std::chrono::steady_clock;
 // name is left alone. Before main, so before any thread (and inherited by
 // the peer).
 const bool kTimeZoneFixed = [] { return ::setenv("TZ", "UTC", 0) == 0; }();
-using std::chrono::milliseconds;
 using peer_process::kStartup;
+using std::chrono::milliseconds;
 
 // The break of a connection is heard within this (the library's promise).
 constexpr auto kPrompt = std::chrono::seconds(1);
@@ -74,7 +74,6 @@ Context::Options nodeOptions() {
   options.workers = 2;
   return options;
 }
-
 
 // The test's side: sends on request, records the messages it gets by name,
 // links and records the exits it hears.

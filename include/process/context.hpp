@@ -36,7 +36,7 @@ class Context;
 namespace detail {
 class ContextImpl;
 ContextImpl& implOf(Context& context);
-}
+}  // namespace detail
 
 class Context {
  public:

@@ -35,8 +35,8 @@
 #include <glog/logging.h>
 
 #include <process/coroutine.hpp>
-#include <process/drop_reason.hpp>
 #include <process/detail/mailbox.hpp>
+#include <process/drop_reason.hpp>
 #include <process/duration.hpp>
 #include <process/event.hpp>
 #include <process/http.hpp>
@@ -196,9 +196,9 @@ class ProcessBase : public EventConsumer {
   friend void detail::installFirst(ProcessBase& process,
                                    const std::string& name,
                                    MessageHandler handler);
-  friend void detail::dropMessage(const ProcessBase* counter,
-                                  DropReason reason, const UPID& from,
-                                  const UPID& to, const std::string& name,
+  friend void detail::dropMessage(const ProcessBase* counter, DropReason reason,
+                                  const UPID& from, const UPID& to,
+                                  const std::string& name,
                                   const std::string& why);
 
   UPID pid_;

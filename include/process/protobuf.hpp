@@ -63,7 +63,8 @@ inline bool serializeMessage(const ProcessBase* sender, const UPID& from,
                              std::string* body) {
   if (!message.IsInitialized()) {
     dropMessage(
-        sender, DropReason::kUnparseable, from, to, std::string(message.GetTypeName()),
+        sender, DropReason::kUnparseable, from, to,
+        std::string(message.GetTypeName()),
         "missing required fields: " + message.InitializationErrorString());
     return false;
   }
@@ -171,7 +172,8 @@ class ProtobufProcess : public process::Process<T> {
   void reply(const google::protobuf::MessageLite& message) const {
     if (from_ == nullptr) {
       process::detail::dropMessage(
-          this, process::DropReason::kInvalidUpid, selfUpid(), process::UPID(), std::string(message.GetTypeName()),
+          this, process::DropReason::kInvalidUpid, selfUpid(), process::UPID(),
+          std::string(message.GetTypeName()),
           "reply() outside a handler of a typed message");
       return;
     }

@@ -30,8 +30,8 @@ bool ContextImpl::deliverMessage(const std::string& toId, UPID from,
   CellRef cell = registry.lookup(toId);
   if (cell) {
     // What the message costs queued: its text and its event.
-    const size_t bytes = name.size() + body.size() + from.id.size() +
-                         sizeof(QueuedMessage);
+    const size_t bytes =
+        name.size() + body.size() + from.id.size() + sizeof(QueuedMessage);
     // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
     auto* event =
         new QueuedMessage(std::move(from), std::move(name), std::move(body));

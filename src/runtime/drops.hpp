@@ -17,8 +17,7 @@ class DropCounts {
                                                    std::memory_order_relaxed);
   }
   uint64_t of(DropReason reason) const {
-    return counts_[static_cast<size_t>(reason)].load(
-        std::memory_order_relaxed);
+    return counts_[static_cast<size_t>(reason)].load(std::memory_order_relaxed);
   }
   uint64_t total() const {
     uint64_t sum = 0;

@@ -44,9 +44,7 @@ class InboundConnection final
   // whole request ever came, and since when nothing has.
   uint32_t clientIp() const { return clientIp_; }
   bool carriedRequest() const { return session_.requestsDecoded() > 0; }
-  std::chrono::steady_clock::time_point idleSince() const {
-    return lastRead_;
-  }
+  std::chrono::steady_clock::time_point idleSince() const { return lastRead_; }
   // The process queue this connection waited for drained: read on.
   void resumeReading();
   // The handler's answer to `ticket` is whole (or its stream begins); the

@@ -52,7 +52,9 @@ class Network final : public detail::Transport {
   void paused(const std::shared_ptr<InboundConnection>& connection);
   void resumeReading() override;
   // Answers our peers have read (202s and refusals), for tests.
-  uint64_t answered() const { return answered_.load(std::memory_order_relaxed); }
+  uint64_t answered() const {
+    return answered_.load(std::memory_order_relaxed);
+  }
   void countAnswered(uint64_t answers) {
     answered_.fetch_add(answers, std::memory_order_relaxed);
   }

@@ -189,9 +189,9 @@ void Peer::fail(const std::string& reason) {
   // Every message the stream took and the peer did not answer. Answers we
   // could not parse leave only what the socket never took.
   const uint64_t handed = handed_.load(std::memory_order_relaxed);
-  const uint64_t lost =
-      ignoreResponses_ ? stream_->lostMarks()
-                       : (handed > answered_ ? handed - answered_ : 0);
+  const uint64_t lost = ignoreResponses_
+                            ? stream_->lostMarks()
+                            : (handed > answered_ ? handed - answered_ : 0);
   if (lost > 0) {
     network_.host().countDropped(closedReason(), lost);
   }
