@@ -75,6 +75,13 @@ class Transport {
   virtual void endTurn() = 0;
   // Closes every connection and stops serving; after the workers are gone.
   virtual void stop() = 0;
+  // The node at `peer` is declared silent (a test's injected cut outlasted
+  // the peer timeout, runtime/faults.hpp): the connection to it fails as a
+  // broken one does, for `reason`.
+  virtual void failPeer(const Address& peer, const std::string& reason) {
+    (void)peer;
+    (void)reason;
+  }
 };
 
 // The program is exiting (std::exit or the end of main): the network of
