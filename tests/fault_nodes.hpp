@@ -175,19 +175,18 @@ class FaultsTest : public ::testing::TestWithParam<bool> {
 
   // A's messages to B, sent (and out of A's turn) when this returns.
   void sendFromA(const std::vector<std::string>& bodies) {
-    AWAIT_READY(dispatch(a.recorder, &Recorder::sendAll, UPID(b.recorder),
-                         bodies));
+    AWAIT_READY(
+        dispatch(a.recorder, &Recorder::sendAll, UPID(b.recorder), bodies));
   }
   // Everything B has got from A so far: a marker from C (no rule) reaches B
   // after anything of A's that was under way, then the clock settles.
   std::vector<std::string> receivedByB() {
     ++markers_;
-    EXPECT_TRUE(
-        dispatch(c.recorder, &Recorder::sendMarker, UPID(b.recorder))
-            .then([this, b = b.recorder](const Nothing&) {
-              return dispatch(b, &Recorder::markersReach, markers_);
-            })
-            .await(Seconds(15)));
+    EXPECT_TRUE(dispatch(c.recorder, &Recorder::sendMarker, UPID(b.recorder))
+                    .then([this, b = b.recorder](const Nothing&) {
+                      return dispatch(b, &Recorder::markersReach, markers_);
+                    })
+                    .await(Seconds(15)));
     Clock::settle();
     return valueOf(dispatch(b.recorder, &Recorder::messages));
   }

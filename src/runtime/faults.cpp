@@ -175,9 +175,8 @@ void onSilence(const std::shared_ptr<Rule>& rule,
   }
   const std::string reason =
       "silent for " + stringify(node->peerTimeout) + " (injected cut)";
-  runDeferred(node, [&] {
-    node->context->transport->failPeer(rule->to, reason);
-  });
+  runDeferred(node,
+              [&] { node->context->transport->failPeer(rule->to, reason); });
   if (std::shared_ptr<Node> far = nodeAt(rule->to)) {
     runDeferred(far, [&] {
       for (const UPID& pid : far->context->registry.snapshot()) {
@@ -190,9 +189,8 @@ void onSilence(const std::shared_ptr<Rule>& rule,
 // Rule lock held.
 void armSilence(const std::shared_ptr<Rule>& rule,
                 const std::shared_ptr<Node>& node, uint64_t epoch) {
-  rule->silence = Clock::timer(node->peerTimeout, [rule, node, epoch] {
-    onSilence(rule, node, epoch);
-  });
+  rule->silence = Clock::timer(
+      node->peerTimeout, [rule, node, epoch] { onSilence(rule, node, epoch); });
 }
 
 std::shared_ptr<Rule> find(const Address& from, const Address& to,
@@ -250,8 +248,8 @@ bool holdControl(const Match& match, std::function<void()> deliver,
   if (!match.rule->isCut) {
     return false;
   }
-  match.rule->held.push_back(Pending{std::move(deliver), std::move(lost),
-                                     match.node, 0, true, false});
+  match.rule->held.push_back(
+      Pending{std::move(deliver), std::move(lost), match.node, 0, true, false});
   return true;
 }
 
@@ -341,14 +339,13 @@ bool sendInMemory(ContextImpl& context, const UPID& from, const UPID& to,
 bool linkInMemory(ContextImpl& context, const UPID& linker,
                   const UPID& linkee) {
   const Match found = match(context, Side::kSending, linkee.address);
-  return found && holdControl(
-                      found,
-                      [linker, linkee] {
-                        deliver(linkee, new LinkEvent(linker, linkee));
-                      },
-                      [linker, linkee] {
-                        deliver(linker, new QueuedExit(linkee));
-                      });
+  return found &&
+         holdControl(
+             found,
+             [linker, linkee] {
+               deliver(linkee, new LinkEvent(linker, linkee));
+             },
+             [linker, linkee] { deliver(linker, new QueuedExit(linkee)); });
 }
 
 bool exitInMemory(ContextImpl& context, const UPID& linker,

@@ -53,8 +53,8 @@ double checkedFraction(double fraction, const char* what) {
 }  // namespace
 
 NetworkFault& NetworkFault::delay(const Duration& duration) {
-  CHECK(duration >= Duration::zero()) << "NetworkFault::delay(" << duration
-                                      << "): a delay is not negative";
+  CHECK(duration >= Duration::zero())
+      << "NetworkFault::delay(" << duration << "): a delay is not negative";
   configureAll(directions_, [&](faults::Rule& rule) { rule.delay = duration; });
   return *this;
 }

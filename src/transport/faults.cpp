@@ -38,9 +38,8 @@ bool injectOnArrival(Network& network, MessageHeader& message,
   faults::admitMessage(
       match,
       [host, to = std::move(message.to), from = std::move(message.from),
-       name = std::move(message.name), body = std::move(body)] {
-        host->deliverMessage(to, from, name, body);
-      },
+       name = std::move(message.name),
+       body = std::move(body)] { host->deliverMessage(to, from, name, body); },
       bytes);
   return true;
 }

@@ -138,8 +138,8 @@ void Network::send(const UPID& from, const UPID& to, const std::string& name,
   peer(to.address)->enqueue(from, to, name, body);
 }
 
-void Network::enqueue(const UPID& from, const UPID& to,
-                      const std::string& name, const std::string& body) {
+void Network::enqueue(const UPID& from, const UPID& to, const std::string& name,
+                      const std::string& body) {
   peer(to.address)->enqueue(from, to, name, body);
 }
 
