@@ -1,6 +1,7 @@
 #include "runtime/fault_rule.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <utility>
 
 namespace process::detail::faults {
@@ -74,8 +75,7 @@ void Rule::schedule(Pending pending, const Time& now, Outcome& outcome) {
     const Time start = std::max(now, throttleFree_);
     const double seconds = static_cast<double>(pending.bytes) /
                            static_cast<double>(bytesPerSecond);
-    throttleFree_ =
-        start + Nanoseconds(static_cast<int64_t>(seconds * 1e9 + 0.5));
+    throttleFree_ = start + Nanoseconds(std::llround(seconds * 1e9));
     due = throttleFree_;
   }
   outcome.arrivals.push_back({std::move(pending), due + delay});
