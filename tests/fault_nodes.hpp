@@ -62,12 +62,8 @@ class Recorder : public Process<Recorder> {
   Future<std::vector<std::string>> markersReach(size_t count) {
     return reach(markers_, markerWaiters_, count);
   }
-  Future<Nothing> exitsReach(size_t count) {
-    if (exits_.size() >= count) {
-      return Nothing();
-    }
-    exitWaiters_.emplace_back(count, Promise<Nothing>());
-    return exitWaiters_.back().second.future();
+  Future<std::vector<UPID>> exitsReach(size_t count) {
+    return reach(exits_, exitWaiters_, count);
   }
 
  protected:
@@ -84,29 +80,24 @@ class Recorder : public Process<Recorder> {
 
   void exited(const UPID& pid) override {
     exits_.push_back(pid);
-    for (auto it = exitWaiters_.begin(); it != exitWaiters_.end();) {
-      if (exits_.size() >= it->first) {
-        it->second.set(Nothing());
-        it = exitWaiters_.erase(it);
-      } else {
-        ++it;
-      }
-    }
+    wake(exits_, exitWaiters_);
   }
 
  private:
-  using Waiters =
-      std::list<std::pair<size_t, Promise<std::vector<std::string>>>>;
+  template <typename T>
+  using Waiters = std::list<std::pair<size_t, Promise<std::vector<T>>>>;
 
-  static Future<std::vector<std::string>> reach(
-      const std::vector<std::string>& got, Waiters& waiters, size_t count) {
+  template <typename T>
+  static Future<std::vector<T>> reach(const std::vector<T>& got,
+                                      Waiters<T>& waiters, size_t count) {
     if (got.size() >= count) {
       return got;
     }
-    waiters.emplace_back(count, Promise<std::vector<std::string>>());
+    waiters.emplace_back(count, Promise<std::vector<T>>());
     return waiters.back().second.future();
   }
-  static void wake(const std::vector<std::string>& got, Waiters& waiters) {
+  template <typename T>
+  static void wake(const std::vector<T>& got, Waiters<T>& waiters) {
     for (auto it = waiters.begin(); it != waiters.end();) {
       if (got.size() >= it->first) {
         it->second.set(got);
@@ -120,9 +111,9 @@ class Recorder : public Process<Recorder> {
   std::vector<std::string> messages_;
   std::vector<std::string> markers_;
   std::vector<UPID> exits_;
-  Waiters messageWaiters_;
-  Waiters markerWaiters_;
-  std::list<std::pair<size_t, Promise<Nothing>>> exitWaiters_;
+  Waiters<std::string> messageWaiters_;
+  Waiters<std::string> markerWaiters_;
+  Waiters<UPID> exitWaiters_;
 };
 
 // One node and its recorder.

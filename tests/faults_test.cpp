@@ -27,7 +27,7 @@ namespace {
 
 const Duration kPeerTimeout = Context::Options().peerTimeout;
 
-Future<Nothing> exitsReach(const TestNode& node, size_t count) {
+Future<std::vector<UPID>> exitsReach(const TestNode& node, size_t count) {
   return dispatch(node.recorder, &Recorder::exitsReach, count);
 }
 

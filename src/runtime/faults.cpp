@@ -253,6 +253,22 @@ bool holdControl(const Match& match, std::function<void()> deliver,
   return true;
 }
 
+// A heal or a clear: what the rule held goes on, and an idle rule leaves.
+void letGo(const Address& from, const Address& to,
+           std::deque<Pending> (Rule::*take)()) {
+  std::shared_ptr<Rule> rule = find(from, to, false);
+  if (rule == nullptr) {
+    return;
+  }
+  std::deque<Pending> released;
+  {
+    std::lock_guard<std::mutex> guard(rule->mutex);
+    released = ((*rule).*take)();
+  }
+  release(rule, std::move(released));
+  retireIfIdle(rule);
+}
+
 }  // namespace
 
 void attach(ContextImpl& context, const Duration& peerTimeout) {
@@ -368,17 +384,7 @@ void cut(const Address& from, const Address& to) {
 }
 
 void heal(const Address& from, const Address& to) {
-  std::shared_ptr<Rule> rule = find(from, to, false);
-  if (rule == nullptr) {
-    return;
-  }
-  std::deque<Pending> released;
-  {
-    std::lock_guard<std::mutex> guard(rule->mutex);
-    released = rule->heal();
-  }
-  release(rule, std::move(released));
-  retireIfIdle(rule);
+  letGo(from, to, &Rule::heal);
 }
 
 void configure(const Address& from, const Address& to,
@@ -392,17 +398,7 @@ void configure(const Address& from, const Address& to,
 }
 
 void clear(const Address& from, const Address& to) {
-  std::shared_ptr<Rule> rule = find(from, to, false);
-  if (rule == nullptr) {
-    return;
-  }
-  std::deque<Pending> released;
-  {
-    std::lock_guard<std::mutex> guard(rule->mutex);
-    released = rule->clear();
-  }
-  release(rule, std::move(released));
-  retireIfIdle(rule);
+  letGo(from, to, &Rule::clear);
 }
 
 }  // namespace process::detail::faults
