@@ -74,6 +74,10 @@ class Context {
     // exit, not only of its node's). Off: they travel as to any node.
     bool inMemoryLocalPeers = false;
     Limits limits{};
+    // A peer node silent this long is dead: the connection to it fails and
+    // linkers of its processes hear exited(). (Also when a test's
+    // <process/testing/faults.hpp> cut lasts this long.)
+    Duration peerTimeout = Seconds(30);
   };
 
   // Binds the address at once. If it cannot (the port is taken, the ip is

@@ -16,6 +16,7 @@
 
 #include <process/clock.hpp>
 
+#include "runtime/faults.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/transport.hpp"
 
@@ -90,6 +91,8 @@ ContextImpl::ContextImpl(const Context::Options& options)
   if (inMemoryLocalPeers) {
     contextsInMemory.fetch_add(1, std::memory_order_release);
   }
+  guard.unlock();
+  faults::attach(*this, options.peerTimeout);
 }
 
 ContextImpl::~ContextImpl() {
@@ -141,6 +144,8 @@ void ContextImpl::shutdown() {
       process::wait(pid);
     }
   }
+  // Nothing the fault injector holds reaches the node from here on.
+  faults::detach(*this);
   scheduler->stop();
   transport->stop();
 }

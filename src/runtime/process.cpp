@@ -12,6 +12,7 @@
 #include <process/id.hpp>
 
 #include "runtime/events.hpp"
+#include "runtime/faults.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/transport.hpp"
 
@@ -338,6 +339,10 @@ void Runtime::terminateNow(ProcessBase* process) {
       }
     }
     for (const UPID& linker : extras->linkers) {
+      if (faults::active() && linker.address != self.address &&
+          faults::exitInMemory(*context, linker, self)) [[unlikely]] {
+        continue;  // held by an injected cut
+      }
       deliver(linker, new QueuedExit(self));
     }
   }

@@ -11,6 +11,7 @@
 #include <process/id.hpp>
 
 #include "runtime/events.hpp"
+#include "runtime/faults.hpp"
 #include "runtime/runtime.hpp"
 
 namespace process {
@@ -51,6 +52,11 @@ UPID ProcessBase::link(const UPID& to) {
   if (context_ != nullptr && context_->isRemote(to.address)) {
     context_->transport->link(pid_, to);
     return to;
+  }
+  if (detail::faults::active() && context_ != nullptr &&
+      to.address != pid_.address &&
+      detail::faults::linkInMemory(*context_, pid_, to)) [[unlikely]] {
+    return to;  // held by an injected cut
   }
   detail::deliver(to, new detail::LinkEvent(pid_, to));
   return to;
@@ -132,6 +138,13 @@ void ProcessBase::send(const UPID& to, const std::string& name,
   }
   if (context_ != nullptr && context_->isRemote(to.address)) {
     context_->transport->send(pid_, to, name, std::move(body));
+    return;
+  }
+  // To another context in memory, through a test's injected faults.
+  if (detail::faults::active() && context_ != nullptr &&
+      to.address != pid_.address &&
+      detail::faults::sendInMemory(*context_, pid_, to, name, body))
+      [[unlikely]] {
     return;
   }
   detail::deliver(to, new detail::QueuedMessage(pid_, name, std::move(body)));

@@ -83,6 +83,13 @@ class Transport {
   // Any thread: a process whose queue was full (Host::deliverMessage) has
   // taken half of it; connections that stopped reading may read again.
   virtual void resumeReading() = 0;
+  // The node at `peer` is declared silent (a test's injected cut outlasted
+  // the peer timeout, runtime/faults.hpp): the connection to it fails as a
+  // broken one does, for `reason`.
+  virtual void failPeer(const Address& peer, const std::string& reason) {
+    (void)peer;
+    (void)reason;
+  }
 };
 
 // The program is exiting (std::exit or the end of main): the network of

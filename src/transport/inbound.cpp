@@ -6,6 +6,7 @@
 #include <glog/logging.h>
 
 #include "runtime/transport.hpp"
+#include "transport/faults.hpp"
 #include "transport/message_codec.hpp"
 #include "transport/network.hpp"
 
@@ -67,6 +68,11 @@ void InboundConnection::handleMessage(DecodedRequest& request, Ticket ticket) {
     return;
   }
   MessageHeader& message = header.get();
+  if (detail::faults::active() &&
+      injectOnArrival(network_, message, request.body)) [[unlikely]] {
+    session_.answer(ticket, 202);  // taken: held, dropped or on its way
+    return;
+  }
   bool full = false;
   const bool delivered = network_.host().deliverMessage(
       message.to, std::move(message.from), std::move(message.name),

@@ -7,6 +7,7 @@
 
 #include <glog/logging.h>
 
+#include "transport/faults.hpp"
 #include "transport/inbound.hpp"
 #include "transport/peer.hpp"
 
@@ -118,7 +119,29 @@ std::shared_ptr<Peer> Network::peer(const Address& address) {
 
 void Network::send(const UPID& from, const UPID& to, const std::string& name,
                    std::string&& body) {
+  if (detail::faults::active() && injectOnSend(*this, from, to, name, body))
+      [[unlikely]] {
+    return;
+  }
   peer(to.address)->enqueue(from, to, name, body);
+}
+
+void Network::enqueue(const UPID& from, const UPID& to, const std::string& name,
+                      const std::string& body) {
+  peer(to.address)->enqueue(from, to, name, body);
+}
+
+void Network::failPeer(const Address& address, const std::string& reason) {
+  std::shared_ptr<Peer> silent;
+  {
+    std::lock_guard<std::mutex> guard(peersMutex_);
+    auto found = peers_.find(address);
+    if (found == peers_.end()) {
+      return;
+    }
+    silent = found->second;
+  }
+  loop_.post([silent, reason] { silent->fail(reason); });
 }
 
 void Network::link(const UPID& linker, const UPID& linkee) {

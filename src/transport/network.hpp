@@ -38,6 +38,11 @@ class Network final : public detail::Transport {
   void link(const UPID& linker, const UPID& linkee) override;
   void endTurn() override;
   void stop() override;
+  void failPeer(const Address& address, const std::string& reason) override;
+
+  // A message past the fault injector (transport/faults.hpp): to its peer.
+  void enqueue(const UPID& from, const UPID& to, const std::string& name,
+               const std::string& body);
 
   // For the connections, on the thread running the loop.
   asio::io_context& io() { return loop_.io(); }
