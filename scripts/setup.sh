@@ -7,6 +7,7 @@ packages=(
   libgoogle-glog-dev libgtest-dev libgmock-dev
   libasio-dev node-llhttp libcli11-dev nlohmann-json3-dev curl
   libprotobuf-dev protobuf-compiler
+  nftables
 )
 # `setup.sh fuzz`: also what the libFuzzer targets need; `setup.sh tidy`:
 # also clang-tidy, for `make tidy`.

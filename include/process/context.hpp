@@ -9,7 +9,8 @@
 // The free functions (spawn, dispatch, …) use the default context, made on
 // first use from LIBPROCESS_IP (default 127.0.0.1), LIBPROCESS_PORT (0: any
 // free port), LIBPROCESS_ADVERTISE_IP/_PORT (what goes into UPIDs) and
-// LIBPROCESS_NUM_WORKER_THREADS (default: the number of cores).
+// LIBPROCESS_NUM_WORKER_THREADS (default: the number of cores), and
+// PROCESSION_PEER_TIMEOUT (a duration such as "5secs"; default 30secs).
 //
 // Each context serves libprocess's wire protocol on its port: processes on
 // other nodes (libprocess, compactor or Procession, in this OS process or
@@ -73,11 +74,13 @@ class Context {
     // sockets (no wire encoding, and a link hears of the process's own
     // exit, not only of its node's). Off: they travel as to any node.
     bool inMemoryLocalPeers = false;
-    Limits limits{};
-    // A peer node silent this long is dead: the connection to it fails and
-    // linkers of its processes hear exited(). (Also when a test's
-    // <process/testing/faults.hpp> cut lasts this long.)
+    // A peer that acknowledges nothing and answers no keepalive probe for
+    // this long (a partition, a frozen host: no FIN ever comes) is gone:
+    // its links fire exited(), what was sent to it is given up. TCP
+    // keepalive and TCP_USER_TIMEOUT, so it works against any peer. (Also
+    // when a test's <process/testing/faults.hpp> cut lasts this long.)
     Duration peerTimeout = Seconds(30);
+    Limits limits{};
   };
 
   // Binds the address at once. If it cannot (the port is taken, the ip is

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <process/clock.hpp>
 #include <process/context.hpp>
 
 #include "http/encoder.hpp"
@@ -172,20 +173,21 @@ void ClientConnection::startTimer(const std::shared_ptr<Pending>& pending) {
     return;
   }
   const Duration timeout = pending->timeout.get();
-  pending->timer = std::make_unique<asio::steady_timer>(loop_.io());
-  pending->timer->expires_after(timeout.chrono());
-  pending->timer->async_wait([self = shared_from_this(),
-                              weak = std::weak_ptr<Pending>(pending),
-                              timeout](const asio::error_code& ec) {
-    if (ec || self->closed_) {
-      return;
-    }
-    std::shared_ptr<Pending> pending = weak.lock();
-    if (pending != nullptr && !pending->answered) {
-      self->close("Timed out after " + stringify(timeout) +
-                  " waiting for the response from " + self->where_);
-    }
-  });
+  // On process::Clock, so a test with a paused clock times the request out
+  // by advancing it. The clock's thread only hands the expiry to the loop.
+  pending->timer = Clock::timer(
+      timeout, [gate = loop_.gate(), weak = weak_from_this(),
+                pendingWeak = std::weak_ptr<Pending>(pending), timeout] {
+        gate->post([weak, pendingWeak, timeout] {
+          std::shared_ptr<ClientConnection> self = weak.lock();
+          std::shared_ptr<Pending> pending = pendingWeak.lock();
+          if (self != nullptr && !self->closed_ && pending != nullptr &&
+              !pending->answered) {
+            self->close("Timed out after " + stringify(timeout) +
+                        " waiting for the response from " + self->where_);
+          }
+        });
+      });
 }
 
 // Hands the stream what is queued, in order; a request body that comes
@@ -372,8 +374,8 @@ bool ClientConnection::onComplete() {
 
 void ClientConnection::answer(Pending& pending, http::Response&& response) {
   pending.answered = true;
-  if (pending.timer != nullptr) {
-    pending.timer->cancel();
+  if (pending.timer.isSome()) {
+    Clock::cancel(pending.timer.get());
   }
   pending.promise.set(std::move(response));
 }
@@ -419,8 +421,8 @@ void ClientConnection::close(const std::string& why) {
   // glog is being torn down (a data race under ThreadSanitizer); `why`
   // reaches the callers through their failed futures.
   for (const std::shared_ptr<Pending>& item : pending) {
-    if (item->timer != nullptr) {
-      item->timer->cancel();
+    if (item->timer.isSome()) {
+      Clock::cancel(item->timer.get());
     }
     if (item->answered) {
       if (item->writer.isSome()) {

@@ -19,6 +19,7 @@
 
 #include <process/future.hpp>
 #include <process/http.hpp>
+#include <process/timer.hpp>
 
 #include "http/stream_decoder.hpp"
 #include "net/stream.hpp"
@@ -71,7 +72,7 @@ class ClientConnection final
     bool keepAlive = true;  // what the response's head says
     http::Response response;
     Option<http::Pipe::Writer> writer;
-    std::unique_ptr<asio::steady_timer> timer;
+    Option<Timer> timer;  // on process::Clock
   };
 
   struct Queued {

@@ -1,10 +1,16 @@
 #include "net/stream.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+
+#include <glog/logging.h>
+
+#include <process/clock.hpp>
 
 namespace process::net {
 namespace {
@@ -28,28 +34,35 @@ std::optional<Address> addressOf(const asio::ip::tcp::endpoint& endpoint) {
                  endpoint.port());
 }
 
-Deadline deadlineAfter(const Duration& timeout) {
-  return std::chrono::steady_clock::now() +
-         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-             timeout.chrono());
+void setOption(int fd, int level, int name, int value) {
+  if (::setsockopt(fd, level, name, &value, sizeof(value)) != 0) {
+    static std::atomic<uint64_t> logs{0};
+    if (shouldLog(logs, 10)) {
+      PLOG(WARNING) << "setsockopt(" << level << ", " << name << ")";
+    }
+  }
 }
 
 }  // namespace
 
+Deadline deadlineAfter(const Duration& timeout) {
+  return Clock::now() + timeout;
+}
+
 Stream::Stream(EventLoop& loop, asio::ip::tcp::socket socket)
-    : loop_(loop),
-      socket_(std::move(socket)),
-      timer_(loop.io()),
-      peerName_(nameOf(socket_)) {
+    : loop_(loop), socket_(std::move(socket)), peerName_(nameOf(socket_)) {
   keepFromChildren(socket_.native_handle());
   opened();
   queue_.open(socket_.native_handle());  // nothing is queued yet
 }
 
-Stream::Stream(EventLoop& loop)
-    : loop_(loop), socket_(loop.io()), timer_(loop.io()) {}
+Stream::Stream(EventLoop& loop) : loop_(loop), socket_(loop.io()) {}
 
-Stream::~Stream() = default;
+Stream::~Stream() {
+  if (timerArmed_) {
+    Clock::cancel(timer_);
+  }
+}
 
 void Stream::setHandler(std::weak_ptr<StreamHandler> handler) {
   handler_ = std::move(handler);
@@ -60,6 +73,7 @@ void Stream::opened() {
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   socket_.non_blocking(true, ignored);
   connected_ = true;
+  applyPeerTimeout();
 }
 
 void Stream::connect(const asio::ip::tcp::endpoint& endpoint,
@@ -146,6 +160,7 @@ void Stream::onReadable() {
       const int error = errno;
       fail(StreamError{.cause = StreamError::Cause::kRead,
                        .code = error,
+                       .timedOut = error == ETIMEDOUT,
                        .message = std::strerror(error)});
       return;
     }
@@ -181,6 +196,36 @@ void Stream::setWriteStallTimeout(Duration timeout) {
   stallTimeout_ = timeout;
 }
 
+void Stream::setPeerTimeout(Duration timeout) {
+  peerTimeout_ = timeout;
+  if (connected_ && !closed_) {
+    applyPeerTimeout();
+  }
+}
+
+void Stream::applyPeerTimeout() {
+  if (peerTimeout_ <= Duration::zero()) {
+    return;
+  }
+  // An idle connection is probed after a quarter of the timeout, then
+  // every eighth (at least a second each, the kernel's unit); the kernel
+  // gives up once nothing was acknowledged for the timeout less one
+  // probe interval, so the end comes within the timeout.
+  const int64_t total = std::max<int64_t>(2, peerTimeout_.secs());
+  const int interval = static_cast<int>(std::max<int64_t>(1, total / 8));
+  const int idle = static_cast<int>(std::max<int64_t>(1, total / 4));
+  const int64_t userMs = std::max<int64_t>(
+      1000, static_cast<int64_t>(peerTimeout_.ms()) - int64_t{interval} * 1000);
+  const int fd = socket_.native_handle();
+  setOption(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
+  setOption(fd, IPPROTO_TCP, TCP_KEEPIDLE, idle);
+  setOption(fd, IPPROTO_TCP, TCP_KEEPINTVL, interval);
+  setOption(fd, IPPROTO_TCP, TCP_KEEPCNT,
+            static_cast<int>(std::max<int64_t>(1, total / interval)));
+  setOption(fd, IPPROTO_TCP, TCP_USER_TIMEOUT,
+            static_cast<int>(std::min<int64_t>(userMs, INT32_MAX)));
+}
+
 void Stream::rearmTimer() {
   std::optional<Deadline> next = readDeadline_;
   for (const auto& other : {connectDeadline_, stallDeadline_}) {
@@ -188,31 +233,36 @@ void Stream::rearmTimer() {
       next = other;
     }
   }
-  if (!next || closed_) {
-    if (timerArmed_) {
-      timerArmed_ = false;
-      timer_.cancel();
-    }
+  if (timerArmed_ && next && !closed_ && timer_.timeout() == *next) {
     return;
   }
-  if (timerArmed_ && timerAt_ == *next) {
+  if (timerArmed_) {
+    timerArmed_ = false;
+    Clock::cancel(timer_);
+  }
+  if (!next || closed_) {
     return;
   }
   timerArmed_ = true;
-  timerAt_ = *next;
-  timer_.expires_at(*next);
-  timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
-    if (!ec && !self->closed_) {
-      self->onTimer();
-    }
-  });
+  // The clock's thunk runs on its own thread (or the one advancing a
+  // paused clock): it only hands the deadline to the loop.
+  timer_ = Clock::timer(
+      *next, [gate = loop_.gate(), weak = weak_from_this(), at = *next] {
+        gate->post([weak, at] {
+          if (auto self = weak.lock()) {
+            self->onTimer(at);
+          }
+        });
+      });
 }
 
-void Stream::onTimer() {
-  // A wait that had fired before it was re-armed may still run: the
-  // deadlines, not the timer, say what is late.
+void Stream::onTimer(Deadline at) {
+  if (closed_ || !timerArmed_ || timer_.timeout() != at) {
+    return;  // re-armed or cancelled meanwhile
+  }
+  // The deadlines, not the timer, say what is late.
   timerArmed_ = false;
-  const Deadline now = std::chrono::steady_clock::now();
+  const Deadline now = Clock::now();
   if (connectDeadline_ && *connectDeadline_ <= now) {
     fail(StreamError{.cause = StreamError::Cause::kConnect,
                      .code = ETIMEDOUT,
@@ -290,6 +340,7 @@ void Stream::afterDrain(WriteQueue::Drained drained) {
     const int error = queue_.error();
     fail(StreamError{.cause = StreamError::Cause::kWrite,
                      .code = error,
+                     .timedOut = error == ETIMEDOUT,
                      .message = std::strerror(error)});
   } else if (stallDeadline_) {
     stallDeadline_.reset();
@@ -342,8 +393,10 @@ void Stream::close() {
     return;
   }
   closed_ = true;
-  timerArmed_ = false;
-  timer_.cancel();
+  if (timerArmed_) {
+    timerArmed_ = false;
+    Clock::cancel(timer_);
+  }
   // A writer off the loop may be on the descriptor: it closes it when done.
   if (queue_.close()) {
     closeSocket();

@@ -10,6 +10,8 @@
 //   stream->write("GET / HTTP/1.1\r\n\r\n");
 //
 // Reading, connecting, deadlines and close() belong to the loop's thread.
+// Deadlines are times on process::Clock: a test that pauses the clock
+// moves them by Clock::advance, with no real wait.
 // Writing may come from any thread, through the stream's WriteQueue
 // (write_queue.hpp). A worker that sent messages in a process's turn
 // writes them itself at the end of the turn (no thread hand-off); a write
@@ -17,7 +19,6 @@
 // while others keep appending.
 #pragma once
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -27,13 +28,19 @@
 
 #include <process/address.hpp>
 #include <process/duration.hpp>
+#include <process/time.hpp>
+#include <process/timer.hpp>
 
 #include "net/event_loop.hpp"
 #include "net/write_queue.hpp"
 
 namespace process::net {
 
-using Deadline = std::chrono::steady_clock::time_point;
+// A time on process::Clock.
+using Deadline = Time;
+
+// Now plus `timeout` on process::Clock.
+Deadline deadlineAfter(const Duration& timeout);
 
 // What went wrong on a stream; the stream is closed when the owner hears it.
 struct StreamError {
@@ -45,6 +52,8 @@ struct StreamError {
   };
   Cause cause = Cause::kRead;
   int code = 0;  // errno, or an asio error value for kConnect
+  // A connect deadline passed, or the kernel gave up on a silent peer
+  // (setPeerTimeout).
   bool timedOut = false;
   std::string message;  // what the system said
 };
@@ -94,6 +103,11 @@ class Stream : public std::enable_shared_from_this<Stream> {
   // A write blocked for this long without the peer taking a byte fails
   // the stream (kStalled). Zero: never.
   void setWriteStallTimeout(Duration timeout);
+  // A peer that for `timeout` acknowledges nothing we sent and answers no
+  // keepalive probe (a partition, a frozen host) is declared gone by the
+  // kernel: a kRead error with timedOut set. TCP keepalive and
+  // TCP_USER_TIMEOUT, so it needs nothing of the peer. Zero: never.
+  void setPeerTimeout(Duration timeout);
   // Closes at once; what is queued is lost (counted by lostMarks()). The
   // owner hears nothing more.
   void close();
@@ -128,12 +142,12 @@ class Stream : public std::enable_shared_from_this<Stream> {
   void fail(const StreamError& error);
   void closeSocket();
   void rearmTimer();
-  void onTimer();
+  void onTimer(Deadline at);
+  void applyPeerTimeout();
   std::shared_ptr<StreamHandler> handler() const { return handler_.lock(); }
 
   EventLoop& loop_;
   asio::ip::tcp::socket socket_;
-  asio::steady_timer timer_;
   std::weak_ptr<StreamHandler> handler_;
   std::string peerName_;
   WriteQueue queue_;
@@ -148,8 +162,11 @@ class Stream : public std::enable_shared_from_this<Stream> {
   std::optional<Deadline> readDeadline_;
   std::optional<Deadline> stallDeadline_;
   Duration stallTimeout_ = Duration::zero();
+  Duration peerTimeout_ = Duration::zero();
+  // The one Clock timer for the earliest deadline; it posts onTimer() to
+  // the loop.
   bool timerArmed_ = false;
-  Deadline timerAt_{};
+  Timer timer_;
 };
 
 }  // namespace process::net

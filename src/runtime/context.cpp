@@ -228,6 +228,16 @@ Context::Options optionsFromEnvironment() {
                                 "' is not a number of threads");
   }
   options.workers = static_cast<int>(count);
+  const std::string peerTimeout = environment("PROCESSION_PEER_TIMEOUT", "");
+  if (!peerTimeout.empty()) {
+    Try<Duration> parsed = Duration::parse(peerTimeout);
+    if (parsed.isError() || parsed.get() <= Duration::zero()) {
+      throw std::invalid_argument(
+          "PROCESSION_PEER_TIMEOUT='" + peerTimeout +
+          "' is not a positive duration (such as 5secs)");
+    }
+    options.peerTimeout = parsed.get();
+  }
   return options;
 }
 
@@ -241,7 +251,7 @@ Context* makeDefault() {
     return new Context(optionsFromEnvironment());
   } catch (const std::exception& error) {
     std::fprintf(stderr,
-                 "Cannot start libprocess (LIBPROCESS_IP, LIBPROCESS_PORT): "
+                 "Cannot start libprocess from the environment: "
                  "%s\n",
                  error.what());
   } catch (...) {

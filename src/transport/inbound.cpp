@@ -1,6 +1,5 @@
 #include "transport/inbound.hpp"
 
-#include <chrono>
 #include <optional>
 
 #include <glog/logging.h>
@@ -45,6 +44,8 @@ void InboundConnection::start() {
   stream_->setHandler(std::shared_ptr<net::StreamHandler>(
       shared_from_this(), static_cast<net::StreamHandler*>(this)));
   stream_->setWriteStallTimeout(network_.limits().requestTimeout);
+  // A peer gone silent (a partition, a frozen host) frees its slot.
+  stream_->setPeerTimeout(network_.peerTimeout());
   updateReading();
 }
 
@@ -198,9 +199,7 @@ void InboundConnection::updateReading() {
              deadlineRequest_ != session_.requestsDecoded()) {
     // A new request's clock starts; the same request stays on its own.
     stream_->setReadDeadline(
-        std::chrono::steady_clock::now() +
-        std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-            network_.limits().requestTimeout.chrono()));
+        net::deadlineAfter(network_.limits().requestTimeout));
     readDeadlineSet_ = true;
     deadlineRequest_ = session_.requestsDecoded();
   }

@@ -1,11 +1,15 @@
 #include "transport/network.hpp"
 
+#include <algorithm>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
 
 #include <glog/logging.h>
+
+#include <process/clock.hpp>
 
 #include "transport/faults.hpp"
 #include "transport/inbound.hpp"
@@ -16,12 +20,20 @@ namespace transport {
 
 std::atomic<uint64_t> acceptLogs{0};
 
+namespace {
+
+constexpr Duration kFirstBackoff = Milliseconds(10);
+constexpr Duration kLongestBackoff = Seconds(2);
+
+}  // namespace
+
 Network::Network(detail::Host& host, const Context::Options& options)
     : host_(host),
       loop_(options.limits),
       httpLimits_(http::internal::httpLimitsOf(options.limits)),
       acceptor_(loop_.io()),
-      acceptRetry_(loop_.io()) {
+      acceptRetry_(loop_.io()),
+      peerTimeout_(options.peerTimeout) {
   Try<net::IP> ip = net::IP::parse(options.ip);
   if (ip.isError()) {
     throw std::invalid_argument("Context: cannot listen on '" + options.ip +
@@ -97,8 +109,23 @@ void Network::broken(Peer* peer) {
   }
 }
 
+void Network::connectFailed(const Address& address) {
+  std::lock_guard<std::mutex> guard(peersMutex_);
+  auto [found, fresh] = backoff_.try_emplace(address);
+  Backoff& backoff = found->second;
+  backoff.delay =
+      fresh ? kFirstBackoff : std::min(backoff.delay * 2, kLongestBackoff);
+  backoff.retryAt = Clock::now() + backoff.delay;
+}
+
+void Network::connectSucceeded(const Address& address) {
+  std::lock_guard<std::mutex> guard(peersMutex_);
+  backoff_.erase(address);
+}
+
 std::shared_ptr<Peer> Network::peer(const Address& address) {
   std::shared_ptr<Peer> peer;
+  std::optional<Time> retryAt;
   {
     std::lock_guard<std::mutex> guard(peersMutex_);
     auto& slot = peers_[address];
@@ -107,10 +134,25 @@ std::shared_ptr<Peer> Network::peer(const Address& address) {
     }
     slot = std::make_shared<Peer>(*this, address);
     peer = slot;
+    auto backoff = backoff_.find(address);
+    if (backoff != backoff_.end()) {
+      retryAt = backoff->second.retryAt;
+    }
   }
   if (stopping()) {
     // No loop will run it: the connection fails at once.
     loop_.post([peer] { peer->fail("the node is stopping"); });
+  } else if (retryAt && *retryAt > Clock::now()) {
+    // Messages and links queue on the peer meanwhile. On process::Clock:
+    // a test with a paused clock advances through the wait.
+    Clock::timer(*retryAt,
+                 [gate = loop_.gate(), weak = std::weak_ptr<Peer>(peer)] {
+                   gate->post([weak] {
+                     if (auto peer = weak.lock()) {
+                       peer->connect();
+                     }
+                   });
+                 });
   } else {
     loop_.post([peer] { peer->connect(); });
   }

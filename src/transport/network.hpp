@@ -14,6 +14,7 @@
 #include <asio.hpp>
 
 #include <process/context.hpp>
+#include <process/time.hpp>
 
 #include "http/decoder.hpp"
 #include "net/event_loop.hpp"
@@ -65,8 +66,19 @@ class Network final : public detail::Transport {
   }
   void broken(Peer* peer);
   bool stopping() const { return loop_.stopping(); }
+  Duration peerTimeout() const { return peerTimeout_; }
+  // Any thread. After a failed connect the next one to that node waits,
+  // doubling from 10 ms up to 2 s, so that a node refusing connections is
+  // not hammered; a connect that succeeds ends the wait.
+  void connectFailed(const Address& address);
+  void connectSucceeded(const Address& address);
 
  private:
+  struct Backoff {
+    Time retryAt;
+    Duration delay;
+  };
+
   std::shared_ptr<Peer> peer(const Address& address);
   void accept();
   // admission.cpp: a new connection within maxConnections and
@@ -81,10 +93,12 @@ class Network final : public detail::Transport {
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer acceptRetry_;
   Address bound_;
+  const Duration peerTimeout_;
   bool stopped_ = false;
 
   std::mutex peersMutex_;
   std::unordered_map<Address, std::shared_ptr<Peer>> peers_;
+  std::unordered_map<Address, Backoff> backoff_;
   // Loop only.
   std::unordered_set<std::shared_ptr<InboundConnection>> inbound_;
   std::unordered_map<uint32_t, size_t> perAddress_;  // by client IP

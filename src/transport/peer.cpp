@@ -41,6 +41,7 @@ const std::string& senderText(const UPID& from) {
 
 std::atomic<uint64_t> dropLogs{0};
 std::atomic<uint64_t> lostLogs{0};
+std::atomic<uint64_t> routineLostLogs{0};
 
 }  // namespace
 
@@ -97,23 +98,36 @@ void Peer::flush() {
 }
 
 void Peer::connect() {
+  if (broken_) {
+    return;
+  }
   stream_->setHandler(std::shared_ptr<StreamHandler>(
       shared_from_this(), static_cast<StreamHandler*>(this)));
   const asio::ip::tcp::endpoint endpoint(
       asio::ip::address_v4(address_.ip.value()), address_.port);
+  stream_->setPeerTimeout(network_.peerTimeout());
   stream_->connect(endpoint, network_.limits().connectTimeout);
 }
 
 void Peer::onConnected() {
   VLOG(1) << "Connected to " << address_;
   connected_.store(true, std::memory_order_relaxed);
+  network_.connectSucceeded(address_);
   stream_->startReading();
 }
 
 void Peer::onError(const net::StreamError& error) {
   using Cause = net::StreamError::Cause;
+  if (error.timedOut && error.cause != Cause::kConnect &&
+      error.cause != Cause::kStalled) {
+    // The kernel gave up: nothing acknowledged, no keepalive answered.
+    fail("the peer was silent for " + stringify(network_.peerTimeout()) +
+         " (peer timeout)");
+    return;
+  }
   switch (error.cause) {
     case Cause::kConnect:
+      network_.connectFailed(address_);
       fail(error.timedOut ? "no connection within " +
                                 stringify(network_.limits().connectTimeout)
                           : "cannot connect: " + error.message);
@@ -203,7 +217,9 @@ void Peer::fail(const std::string& reason) {
                                      reason == "the node is stopping" ||
                                      reason.rfind("read failed", 0) == 0);
   if (routine) {
-    LOG(INFO) << "Connection to " << address_ << " lost: " << reason;
+    if (net::shouldLog(routineLostLogs)) {
+      LOG(INFO) << "Connection to " << address_ << " lost: " << reason;
+    }
   } else if (net::shouldLog(lostLogs)) {
     LOG(WARNING) << "Connection to " << address_ << " lost: " << reason
                  << (lost > 0
