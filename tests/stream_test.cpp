@@ -17,6 +17,8 @@
 
 #include <glog/logging.h>
 
+#include <process/clock.hpp>
+
 #include "net/event_loop.hpp"
 #include "net/stream.hpp"
 #include "wire_socket.hpp"
@@ -173,14 +175,39 @@ TEST(StreamTest, ARefusedConnectIsAConnectError) {
   EXPECT_EQ(Stream::Appended::kClosed, stream->write("late"));
 }
 
-TEST(StreamTest, TheReadDeadlineIsHeard) {
+// Runs `f` on the loop and returns once it has run (and what the loop had
+// queued before it).
+template <typename F>
+void onLoop(LoopThread& thread, F&& f) {
+  std::promise<void> ran;
+  thread.loop().post([&] {
+    f();
+    ran.set_value();
+  });
+  ran.get_future().wait();
+}
+
+// Pauses the clock for one test, also when an ASSERT ends it early.
+struct PausedClock {
+  PausedClock() { Clock::pause(); }
+  ~PausedClock() { Clock::resume(); }
+  PausedClock(const PausedClock&) = delete;
+  PausedClock& operator=(const PausedClock&) = delete;
+};
+
+// Deadlines are on process::Clock: paused, they pass only by advance().
+TEST(StreamTest, TheReadDeadlineIsHeardWhenTheClockReachesIt) {
   LoopThread thread;
   wire::Listener listener;
   Connected c = connect(thread, listener);
-  thread.loop().post([stream = c.stream] {
-    stream->setReadDeadline(std::chrono::steady_clock::now() +
-                            milliseconds(50));
+  const PausedClock paused;
+  onLoop(thread, [stream = c.stream] {
+    stream->setReadDeadline(deadlineAfter(Seconds(30)));
   });
+  Clock::advance(Seconds(29));
+  onLoop(thread, [] {});
+  EXPECT_TRUE(c.recorder->await([&] { return c.recorder->deadlines == 0; }));
+  Clock::advance(Seconds(1));
   EXPECT_TRUE(c.recorder->await([&] { return c.recorder->deadlines == 1; }));
   EXPECT_FALSE(c.recorder->error.has_value());  // the owner decides
 }
@@ -189,14 +216,17 @@ TEST(StreamTest, APeerThatTakesNothingStallsTheWrite) {
   LoopThread thread;
   wire::Listener listener;
   Connected c = connect(thread, listener);
-  thread.loop().post(
-      [stream = c.stream] { stream->setWriteStallTimeout(Milliseconds(100)); });
+  const PausedClock paused;
+  onLoop(thread,
+         [stream = c.stream] { stream->setWriteStallTimeout(Seconds(10)); });
   // More than the socket buffers hold; the peer reads none of it.
   const std::string block(1 << 20, 'x');
   for (int i = 0; i < 32; ++i) {
     c.stream->write(block);
   }
   c.stream->flush();
+  onLoop(thread, [] {});  // the blocked write has set its stall deadline
+  Clock::advance(Seconds(10));
   ASSERT_TRUE(c.recorder->await([&] { return c.recorder->error.has_value(); }));
   EXPECT_EQ(StreamError::Cause::kStalled, c.recorder->error->cause);
   EXPECT_TRUE(c.recorder->error->timedOut);

@@ -324,9 +324,7 @@ void admitMessage(const Match& match, std::function<void()> deliver,
                   size_t bytes) {
   std::shared_ptr<Node> node = match.node;
   // Counted where the rule is applied.
-  auto lost = [node] {
-    node->context->countDropped(DropReason::kInjected, 1);
-  };
+  auto lost = [node] { node->context->countDropped(DropReason::kInjected, 1); };
   Rule::Outcome outcome;
   {
     std::lock_guard<std::mutex> guard(match.rule->mutex);

@@ -143,16 +143,14 @@ std::shared_ptr<Peer> Network::peer(const Address& address) {
     // No loop will run it: the connection fails at once.
     loop_.post([peer] { peer->fail("the node is stopping"); });
   } else if (retryAt && *retryAt > Clock::now()) {
-    // Messages and links queue on the peer meanwhile. On process::Clock:
-    // a test with a paused clock advances through the wait.
-    Clock::timer(*retryAt,
-                 [gate = loop_.gate(), weak = std::weak_ptr<Peer>(peer)] {
-                   gate->post([weak] {
-                     if (auto peer = weak.lock()) {
-                       peer->connect();
-                     }
-                   });
-                 });
+    // Too soon after a failed connect: no new attempt, the peer fails at
+    // once (its messages dropped, its linkers told) as if refused. On
+    // process::Clock: a test with a paused clock advances past the wait.
+    const Duration wait = *retryAt - Clock::now();
+    loop_.post([peer, wait] {
+      peer->fail("cannot connect: the last attempt failed; the next in " +
+                 stringify(wait));
+    });
   } else {
     loop_.post([peer] { peer->connect(); });
   }

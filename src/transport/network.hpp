@@ -67,9 +67,10 @@ class Network final : public detail::Transport {
   void broken(Peer* peer);
   bool stopping() const { return loop_.stopping(); }
   Duration peerTimeout() const { return peerTimeout_; }
-  // Any thread. After a failed connect the next one to that node waits,
-  // doubling from 10 ms up to 2 s, so that a node refusing connections is
-  // not hammered; a connect that succeeds ends the wait.
+  // Any thread. After a failed connect no new one to that node is made for
+  // a while, doubling from 10 ms up to 2 s (what is sent meanwhile fails
+  // at once, as a refused connect would), so that a node refusing
+  // connections is not hammered; a connect that succeeds ends the wait.
   void connectFailed(const Address& address);
   void connectSucceeded(const Address& address);
 
