@@ -29,6 +29,7 @@
 
 #include <gtest/gtest.h>
 
+#include <process/clock.hpp>
 #include <process/context.hpp>
 #include <process/dispatch.hpp>
 #include <process/future.hpp>
@@ -379,14 +380,25 @@ TEST(NetworkLimits, RequestsBeforeGarbageAreStillServed) {
 // ---------------------------------------------------------------------------
 // Slow requests (Limits::requestTimeout).
 
-Context::Options shortRequestTimeout() {
+// The request timeout runs on process::Clock: these tests pause it and
+// move it past the timeout, with no real wait for it.
+constexpr Duration kRequestTimeout = Seconds(30);
+
+Context::Options pausedRequestTimeout() {
   Context::Options options = nodeOptions();
-  options.limits.requestTimeout = Milliseconds(200);
+  options.limits.requestTimeout = kRequestTimeout;
   return options;
 }
 
+struct PausedClock {
+  PausedClock() { Clock::pause(); }
+  ~PausedClock() { Clock::resume(); }
+  PausedClock(const PausedClock&) = delete;
+  PausedClock& operator=(const PausedClock&) = delete;
+};
+
 // The node cut the connection off for want of a whole request: a 408, or
-// nothing at all, then end of file, within the timeout and some.
+// nothing at all, then end of file.
 ::testing::AssertionResult cutOff(Socket& socket) {
   if (!socket.waitClosed(std::chrono::milliseconds(10000))) {
     return ::testing::AssertionFailure() << "still open after 10 s";
@@ -399,50 +411,75 @@ Context::Options shortRequestTimeout() {
   return ::testing::AssertionSuccess();
 }
 
+// Whether the node has closed `socket` (or sent anything) by now.
+bool closedNow(const Socket& socket) {
+  pollfd p{socket.fd(), POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0;
+}
+
+// The node has read what `socket` sent (a round trip on another
+// connection goes through the same loop after it), then the clock passes
+// the request timeout less a second: still open; then the last second.
+::testing::AssertionResult cutOffAtTheTimeout(Node& node, Socket& socket) {
+  if (!node.serves()) {
+    return ::testing::AssertionFailure() << "the node does not serve";
+  }
+  Clock::advance(kRequestTimeout - Seconds(1));
+  if (!node.serves() || closedNow(socket)) {
+    return ::testing::AssertionFailure() << "closed before the timeout";
+  }
+  Clock::advance(Seconds(1));
+  return cutOff(socket);
+}
+
 TEST(NetworkLimits, HalfSentHeadIsCutOff) {
-  Node node(shortRequestTimeout());
+  const PausedClock paused;
+  Node node(pausedRequestTimeout());
   Socket client = node.connect();
-  const auto start = SteadyClock::now();
   ASSERT_TRUE(client.write("POST /recorder/hello HTTP/1.1\r\nLibprocess-"));
-  EXPECT_TRUE(cutOff(client));
-  EXPECT_GE(SteadyClock::now() - start, std::chrono::milliseconds(150))
-      << "closed before the request timeout";
+  EXPECT_TRUE(cutOffAtTheTimeout(node, client));
   EXPECT_TRUE(node.serves());
 }
 
 TEST(NetworkLimits, HalfSentBodyIsCutOff) {
-  Node node(shortRequestTimeout());
+  const PausedClock paused;
+  Node node(pausedRequestTimeout());
   Socket client = node.connect();
   ASSERT_TRUE(client.write(messageHead(200, 100) + "only part"));
-  EXPECT_TRUE(cutOff(client));
+  EXPECT_TRUE(cutOffAtTheTimeout(node, client));
   EXPECT_TRUE(node.serves());
 }
 
-// Bytes keep coming, one at a time, but the request never completes within
+// Bytes keep coming, one a second, but the request never completes within
 // the timeout: it runs from a request's first byte to its last.
 TEST(NetworkLimits, RequestDrippingInIsCutOff) {
-  Node node(shortRequestTimeout());
+  const PausedClock paused;
+  Node node(pausedRequestTimeout());
   Socket client = node.connect();
   const std::string request = messageHead(8000, 0);
-  const auto start = SteadyClock::now();
+  ASSERT_GT(request.size(), 40u);
+  Duration dripped = Duration::zero();
   bool closed = false;
   for (size_t i = 0; i < request.size() && !closed; ++i) {
     if (client.writeSome(std::string_view(&request[i], 1)) < 0) {
       break;
     }
-    // Waits for the close, at most 20 ms: the pace of the drip.
-    pollfd p{client.fd(), POLLIN, 0};
-    closed = ::poll(&p, 1, 20) > 0;
-    ASSERT_LT(SteadyClock::now() - start, std::chrono::seconds(10));
+    ASSERT_TRUE(node.serves());  // the byte is read
+    Clock::advance(Seconds(1));
+    dripped += Seconds(1);
+    ASSERT_TRUE(node.serves());  // a deadline passed is acted on
+    closed = closedNow(client);
   }
   EXPECT_TRUE(cutOff(client));
+  EXPECT_EQ(kRequestTimeout, dripped) << "cut off at the wrong time";
   EXPECT_TRUE(node.serves());
 }
 
 // A keep-alive connection idle between requests is not cut off: the
 // timeout counts only while a request is under way.
 TEST(NetworkLimits, IdleConnectionBetweenRequestsIsNotCutOff) {
-  Node node(shortRequestTimeout());
+  const PausedClock paused;
+  Node node(pausedRequestTimeout());
   Socket idle = node.connect();
   // Its last request comes in two pieces, so that the node sees it under
   // way (a round trip on another connection lets it read the first piece).
@@ -456,7 +493,7 @@ TEST(NetworkLimits, IdleConnectionBetweenRequestsIsNotCutOff) {
   // been idle for longer than the request timeout.
   Socket slow = node.connect();
   ASSERT_TRUE(slow.write("POST /recorder/hello HTTP/1.1\r\n"));
-  ASSERT_TRUE(cutOff(slow));
+  ASSERT_TRUE(cutOffAtTheTimeout(node, slow));
 
   ASSERT_TRUE(idle.write(message("recorder", "hello", "after")));
   const Response response = idle.readResponse();
