@@ -22,6 +22,7 @@
 
 #include <gtest/gtest.h>
 
+#include <process/clock.hpp>
 #include <process/context.hpp>
 #include <process/dispatch.hpp>
 #include <process/future.hpp>
@@ -943,16 +944,22 @@ TEST(HttpClientTest, Refused) {
             connection.failure());
 }
 
+// The timeout is on process::Clock: paused, it passes by advance() alone.
 TEST(HttpClientTest, Timeout) {
+  Clock::pause();
   Server server;
   Future<Response> response =
-      http::request(makeRequest("GET", server.url()), false, Milliseconds(200));
+      http::request(makeRequest("GET", server.url()), false, Seconds(30));
   Peer peer = server.accept();
   ASSERT_TRUE(peer.readRequest());
   // No answer.
+  Clock::advance(Seconds(29));
+  EXPECT_FALSE(response.await(Milliseconds(50))) << "timed out early";
+  Clock::advance(Seconds(1));
   AWAIT_FAILED(response);
+  Clock::resume();
   EXPECT_EQ(
-      "Timed out after 200ms waiting for the response from " + server.host(),
+      "Timed out after 30secs waiting for the response from " + server.host(),
       response.failure());
   EXPECT_TRUE(peer.closedByClient());
 }
