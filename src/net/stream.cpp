@@ -211,19 +211,21 @@ void Stream::applyPeerTimeout() {
   // every eighth (at least a second each, the kernel's unit); the kernel
   // gives up once nothing was acknowledged for the timeout less one
   // probe interval, so the end comes within the timeout.
-  const int64_t total = std::max<int64_t>(2, peerTimeout_.secs());
-  const int interval = static_cast<int>(std::max<int64_t>(1, total / 8));
-  const int idle = static_cast<int>(std::max<int64_t>(1, total / 4));
-  const int64_t userMs = std::max<int64_t>(
-      1000, static_cast<int64_t>(peerTimeout_.ms()) - int64_t{interval} * 1000);
+  // The kernel takes at most 32767 s for the probe times.
+  constexpr int64_t kLongest = 32767;
+  const int64_t millis = peerTimeout_.ns() / 1000000;
+  const int64_t total = std::clamp<int64_t>(millis / 1000, 2, kLongest);
+  const auto interval = static_cast<int>(std::max<int64_t>(1, total / 8));
+  const auto idle = static_cast<int>(std::max<int64_t>(1, total / 4));
+  const int64_t userMs =
+      std::clamp<int64_t>(millis - int64_t{interval} * 1000, 1000, INT32_MAX);
   const int fd = socket_.native_handle();
   setOption(fd, SOL_SOCKET, SO_KEEPALIVE, 1);
   setOption(fd, IPPROTO_TCP, TCP_KEEPIDLE, idle);
   setOption(fd, IPPROTO_TCP, TCP_KEEPINTVL, interval);
   setOption(fd, IPPROTO_TCP, TCP_KEEPCNT,
             static_cast<int>(std::max<int64_t>(1, total / interval)));
-  setOption(fd, IPPROTO_TCP, TCP_USER_TIMEOUT,
-            static_cast<int>(std::min<int64_t>(userMs, INT32_MAX)));
+  setOption(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, static_cast<int>(userMs));
 }
 
 void Stream::rearmTimer() {
