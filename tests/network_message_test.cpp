@@ -504,11 +504,16 @@ TEST(NetworkSend, UnreachableNodeDropsAndCountsWithoutBlockingTheSender) {
   AWAIT_READY(dispatch(sender.self(), &Sender::sendTo,
                        UPID("other", refusing.address()), "lost"s, ""s));
 
-  // The link to the unreachable node is told once the connection failed,
-  // after the queued messages were dropped and counted.
+  // The link to the unreachable node is told (at once, or within the
+  // reconnect backoff); the messages are dropped and counted, the second
+  // once the retry after the backoff is refused too.
   AWAIT_READY(dispatch(sender.self(), &Sender::linkTo, to));
   AWAIT_READY(sender.exitedPid());
   EXPECT_EQ(to, sender.exitedPid().get());
+  const Promise<Nothing> never;
+  for (int i = 0; i < 15000 && node.droppedMessages() < before + 2; ++i) {
+    never.future().await(Milliseconds(1));  // bounded, real time
+  }
   EXPECT_EQ(before + 2, node.droppedMessages());
 
   // Once the node listens, a later message reaches it on a new connection.

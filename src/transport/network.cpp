@@ -135,22 +135,26 @@ std::shared_ptr<Peer> Network::peer(const Address& address) {
     slot = std::make_shared<Peer>(*this, address);
     peer = slot;
     auto backoff = backoff_.find(address);
-    if (backoff != backoff_.end()) {
+    if (backoff != backoff_.end() && backoff->second.retryAt > Clock::now()) {
       retryAt = backoff->second.retryAt;
+      peer->retryLater();
     }
   }
   if (stopping()) {
     // No loop will run it: the connection fails at once.
     loop_.post([peer] { peer->fail("the node is stopping"); });
-  } else if (retryAt && *retryAt > Clock::now()) {
-    // Too soon after a failed connect: no new attempt, the peer fails at
-    // once (its messages dropped, its linkers told) as if refused. On
-    // process::Clock: a test with a paused clock advances past the wait.
-    const Duration wait = *retryAt - Clock::now();
-    loop_.post([peer, wait] {
-      peer->fail("cannot connect: the last attempt failed; the next in " +
-                 stringify(wait));
-    });
+  } else if (retryAt) {
+    // Within the backoff after a failed connect: the next attempt waits for
+    // its end, on process::Clock (a test with a paused clock advances past
+    // it); messages queue on the peer meanwhile.
+    Clock::timer(*retryAt,
+                 [gate = loop_.gate(), weak = std::weak_ptr<Peer>(peer)] {
+                   gate->post([weak] {
+                     if (auto peer = weak.lock()) {
+                       peer->connect();
+                     }
+                   });
+                 });
   } else {
     loop_.post([peer] { peer->connect(); });
   }

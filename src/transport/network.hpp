@@ -68,9 +68,10 @@ class Network final : public detail::Transport {
   bool stopping() const { return loop_.stopping(); }
   Duration peerTimeout() const { return peerTimeout_; }
   // Any thread. After a failed connect no new one to that node is made for
-  // a while, doubling from 10 ms up to 2 s (what is sent meanwhile fails
-  // at once, as a refused connect would), so that a node refusing
-  // connections is not hammered; a connect that succeeds ends the wait.
+  // a while, doubling from 10 ms up to 2 s (what is sent meanwhile waits
+  // for the next attempt; a link made meanwhile hears exited() at once, as
+  // for a refused connect), so that a node refusing connections is not
+  // hammered; a connect that succeeds ends the wait.
   void connectFailed(const Address& address);
   void connectSucceeded(const Address& address);
 

@@ -98,6 +98,7 @@ void Peer::flush() {
 }
 
 void Peer::connect() {
+  retryLater_ = false;
   if (broken_) {
     return;
   }
@@ -183,7 +184,7 @@ size_t Peer::skipAccepted(const char* data, size_t size) {
 }
 
 void Peer::addLink(const UPID& linker, const UPID& linkee) {
-  if (broken_) {
+  if (broken_ || retryLater_) {
     network_.host().deliverExited(linker, linkee);
     return;
   }

@@ -41,6 +41,10 @@ class Peer final : public std::enable_shared_from_this<Peer>,
 
   // Event loop thread.
   void connect();
+  // Made within the reconnect backoff (under the network's lock, before
+  // anyone else sees the peer): messages wait for the connect at its end,
+  // and a link is told exited() at once, as for a refused connect.
+  void retryLater() { retryLater_ = true; }
   void addLink(const UPID& linker, const UPID& linkee);
   // The connection is gone: drops what is queued, tells every linker.
   void fail(const std::string& reason);
@@ -69,6 +73,7 @@ class Peer final : public std::enable_shared_from_this<Peer>,
 
   // Event loop thread only.
   bool broken_ = false;
+  bool retryLater_ = false;
   ResponseDecoder responses_;
   bool ignoreResponses_ = false;
   uint64_t answered_ = 0;  // answers read: 202s and refusals alike
