@@ -12,6 +12,7 @@
 #include <process/id.hpp>
 
 #include "runtime/events.hpp"
+#include "runtime/filtering.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/transport.hpp"
 
@@ -246,7 +247,11 @@ void Runtime::runBatch(ProcessBase* process, int batch) {
       if (event == nullptr) {
         break;
       }
-      guarded("An event", process->pid_, [&] { event->run(*process); });
+      guarded("An event", process->pid_, [&] {
+        if (!dropsEvent(*event, *process)) {
+          event->run(*process);
+        }
+      });
       delete event;
     }
   }
