@@ -221,13 +221,25 @@ MATCHER_P4(UnionHttpMatcher, message, unionType, path, deserializer, "") {
 
 namespace detail {
 
-// Adds an expectation on the filter's mock, under the filter's mutex:
-// `expect(mock)` returns what EXPECT_CALL made, for `finish` to complete.
+// Adds an expectation on the filter's mock, under the filter's mutex.
 template <typename Expect>
 void expectOnFilter(Expect&& expect) {
   TestsFilter* filter = FilterTestEventListener::instance()->install();
   std::lock_guard<std::recursive_mutex> lock(filter->mutex);
   expect(filter->mock);
+}
+
+// One event of kind `Kind` to `to` that `matcher` accepts: `capture` (an
+// action) completes the caller's future, and the filter answers `drop`. The
+// expectation then retires, leaving later events to the others.
+template <typename Kind, typename To, typename Matcher, typename Capture>
+void expectOne(To to, Matcher matcher, Capture capture, bool drop) {
+  expectOnFilter([&](MockFilter& mock) {
+    EXPECT_CALL(mock, filter(to, ::testing::A<const Kind&>()))
+        .With(matcher)
+        .WillOnce(::testing::DoAll(capture, ::testing::Return(drop)))
+        .RetiresOnSaturation();
+  });
 }
 
 }  // namespace detail
@@ -237,14 +249,9 @@ void expectOnFilter(Expect&& expect) {
 template <typename Name, typename From, typename To>
 Future<Message> FutureMessage(Name name, From from, To to, bool drop = false) {
   Future<Message> future;
-  detail::expectOnFilter([&](MockFilter& mock) {
-    EXPECT_CALL(mock, filter(to, ::testing::A<const MessageEvent&>()))
-        .With(MessageMatcher(name, from))
-        .WillOnce(::testing::DoAll(
-            FutureArgNotPointerField<1>(&MessageEvent::message, &future),
-            ::testing::Return(drop)))
-        .RetiresOnSaturation();
-  });
+  detail::expectOne<MessageEvent>(
+      to, MessageMatcher(name, from),
+      FutureArgNotPointerField<1>(&MessageEvent::message, &future), drop);
   return future;
 }
 
@@ -253,14 +260,9 @@ Future<process::Message> FutureUnionMessage(Message message,
                                             UnionType unionType, From from,
                                             To to, bool drop = false) {
   Future<process::Message> future;
-  detail::expectOnFilter([&](MockFilter& mock) {
-    EXPECT_CALL(mock, filter(to, ::testing::A<const MessageEvent&>()))
-        .With(UnionMessageMatcher(message, unionType, from))
-        .WillOnce(::testing::DoAll(
-            FutureArgNotPointerField<1>(&MessageEvent::message, &future),
-            ::testing::Return(drop)))
-        .RetiresOnSaturation();
-  });
+  detail::expectOne<MessageEvent>(
+      to, UnionMessageMatcher(message, unionType, from),
+      FutureArgNotPointerField<1>(&MessageEvent::message, &future), drop);
   return future;
 }
 
@@ -268,13 +270,8 @@ Future<process::Message> FutureUnionMessage(Message message,
 template <typename PID, typename Method>
 Future<Nothing> FutureDispatch(PID pid, Method method, bool drop = false) {
   Future<Nothing> future;
-  detail::expectOnFilter([&](MockFilter& mock) {
-    EXPECT_CALL(mock, filter(pid, ::testing::A<const DispatchEvent&>()))
-        .With(DispatchMatcher(method))
-        .WillOnce(
-            ::testing::DoAll(FutureSatisfy(&future), ::testing::Return(drop)))
-        .RetiresOnSaturation();
-  });
+  detail::expectOne<DispatchEvent>(pid, DispatchMatcher(method),
+                                   FutureSatisfy(&future), drop);
   return future;
 }
 
@@ -282,13 +279,8 @@ Future<Nothing> FutureDispatch(PID pid, Method method, bool drop = false) {
 template <typename From, typename To>
 Future<Nothing> FutureExited(From from, To to, bool drop = false) {
   Future<Nothing> future;
-  detail::expectOnFilter([&](MockFilter& mock) {
-    EXPECT_CALL(mock, filter(to, ::testing::A<const ExitedEvent&>()))
-        .With(ExitedMatcher(from))
-        .WillOnce(
-            ::testing::DoAll(FutureSatisfy(&future), ::testing::Return(drop)))
-        .RetiresOnSaturation();
-  });
+  detail::expectOne<ExitedEvent>(to, ExitedMatcher(from),
+                                 FutureSatisfy(&future), drop);
   return future;
 }
 
@@ -299,15 +291,9 @@ Future<http::Request> FutureHttpRequest(Message message, Path path,
                                         Deserializer deserializer,
                                         bool drop = false) {
   Future<http::Request> future;
-  detail::expectOnFilter([&](MockFilter& mock) {
-    EXPECT_CALL(mock, filter(::testing::A<const UPID&>(),
-                             ::testing::A<const HttpEvent&>()))
-        .With(HttpMatcher(message, path, deserializer))
-        .WillOnce(::testing::DoAll(
-            FutureArgField<1>(&HttpEvent::request, &future),
-            ::testing::Return(drop)))
-        .RetiresOnSaturation();
-  });
+  detail::expectOne<HttpEvent>(
+      ::testing::A<const UPID&>(), HttpMatcher(message, path, deserializer),
+      FutureArgField<1>(&HttpEvent::request, &future), drop);
   return future;
 }
 
@@ -318,15 +304,10 @@ Future<http::Request> FutureUnionHttpRequest(Message message,
                                              Deserializer deserializer,
                                              bool drop = false) {
   Future<http::Request> future;
-  detail::expectOnFilter([&](MockFilter& mock) {
-    EXPECT_CALL(mock, filter(::testing::A<const UPID&>(),
-                             ::testing::A<const HttpEvent&>()))
-        .With(UnionHttpMatcher(message, unionType, path, deserializer))
-        .WillOnce(::testing::DoAll(
-            FutureArgField<1>(&HttpEvent::request, &future),
-            ::testing::Return(drop)))
-        .RetiresOnSaturation();
-  });
+  detail::expectOne<HttpEvent>(
+      ::testing::A<const UPID&>(),
+      UnionHttpMatcher(message, unionType, path, deserializer),
+      FutureArgField<1>(&HttpEvent::request, &future), drop);
   return future;
 }
 

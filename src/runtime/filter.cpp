@@ -5,8 +5,11 @@
 // mutex held across the filter, so that removing it waits for whoever is
 // inside it, and a filter's callbacks may install expectations again.
 #include <atomic>
+#include <exception>
 #include <mutex>
 #include <typeinfo>
+
+#include <glog/logging.h>
 
 #include <process/event.hpp>
 #include <process/filter.hpp>
@@ -30,10 +33,19 @@ std::recursive_mutex& filterMutex() {
 
 std::atomic<Filter*> installedFilter{nullptr};
 
-bool filteredOut(Event& event, ProcessBase& process) {
-  std::lock_guard<std::recursive_mutex> lock(filterMutex());
-  Filter* filter = installedFilter.load(std::memory_order_relaxed);
-  return filter != nullptr && event.filteredBy(*filter, process);
+bool filteredOut(Event& event, ProcessBase& process) noexcept {
+  try {
+    std::lock_guard<std::recursive_mutex> lock(filterMutex());
+    Filter* filter = installedFilter.load(std::memory_order_relaxed);
+    return filter != nullptr && event.filteredBy(*filter, process);
+  } catch (const std::exception& e) {
+    LOG(ERROR) << "The filter threw on an event for " << process.self()
+               << " (ignored; the event runs): " << e.what();
+  } catch (...) {
+    LOG(ERROR) << "The filter threw on an event for " << process.self()
+               << " (ignored; the event runs)";
+  }
+  return false;
 }
 
 bool filterDispatch(Filter& filter, ProcessBase& process,

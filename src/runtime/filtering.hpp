@@ -11,8 +11,9 @@ namespace process::detail {
 
 extern std::atomic<Filter*> installedFilter;
 
-// Shows the event to the installed filter, under its mutex.
-bool filteredOut(Event& event, ProcessBase& process);
+// Shows the event to the installed filter, under its mutex. A filter that
+// throws is logged and drops nothing.
+[[gnu::cold]] bool filteredOut(Event& event, ProcessBase& process) noexcept;
 
 // One acquire load when no filter is installed: the hot path's whole cost.
 inline bool dropsEvent(Event& event, ProcessBase& process) {

@@ -247,11 +247,11 @@ void Runtime::runBatch(ProcessBase* process, int batch) {
       if (event == nullptr) {
         break;
       }
-      guarded("An event", process->pid_, [&] {
-        if (!dropsEvent(*event, *process)) {
-          event->run(*process);
-        }
-      });
+      if (dropsEvent(*event, *process)) {
+        delete event;
+        continue;
+      }
+      guarded("An event", process->pid_, [&] { event->run(*process); });
       delete event;
     }
   }
