@@ -33,6 +33,20 @@ struct IsReferenceWrapper : std::false_type {};
 template <typename V>
 struct IsReferenceWrapper<std::reference_wrapper<V>> : std::true_type {};
 
+// The method a deferred call dispatches (G::Method), which filters are shown
+// as libprocess shows them; void for a lambda.
+template <typename G>
+struct MethodOfDeferred {
+  using type = void;
+};
+template <typename G>
+requires requires { typename G::Method; }
+struct MethodOfDeferred<G> {
+  using type = typename G::Method;
+};
+template <typename G>
+using MethodOf = typename MethodOfDeferred<G>::type;
+
 // A callable g(process, args...) plus where to run it. Invoking it
 // dispatches g with copies of the arguments.
 template <typename G>
@@ -48,7 +62,7 @@ class DeferredCall {
   requires(std::is_copy_constructible_v<G>&& std::is_invocable_v<
            G&, ProcessBase&, std::decay_t<Args>&&...>) auto
   operator()(Args&&... args) const& {
-    return dispatchTo(
+    return dispatchTo<MethodOf<G>>(
         target(), [g = g_, ... stored = std::decay_t<Args>(std::forward<Args>(
                                args))](ProcessBase& process) mutable {
           return std::invoke(g, process, std::move(stored)...);
@@ -58,7 +72,7 @@ class DeferredCall {
   template <typename... Args>
   requires std::is_invocable_v<G&, ProcessBase&, std::decay_t<Args> &&...> auto
   operator()(Args&&... args) && {
-    return dispatchTo(
+    return dispatchTo<MethodOf<G>>(
         target(), [g = std::move(g_),
                    ... stored = std::decay_t<Args>(std::forward<Args>(args))](
                       ProcessBase& process) mutable {
@@ -111,8 +125,9 @@ decltype(auto) passBound(V& value) {
 
 // defer(pid, &T::method, bound...): bound arguments may be placeholders
 // (lambda::_1 …) filled with the arguments the Deferred is invoked with.
-template <typename T, typename Method, typename... Bound>
+template <typename T, typename MethodType, typename... Bound>
 struct DeferredMethod {
+  using Method = MethodType;
   using Binder = decltype(std::bind(std::declval<Method>(), std::declval<T*>(),
                                     passBound(std::declval<Bound&>())...));
   Method method;

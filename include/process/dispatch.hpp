@@ -47,16 +47,17 @@ template <typename F>
 using DispatchResultOf =
     typename DispatchResult<std::invoke_result_t<F&, ProcessBase&>>::type;
 
-// Sends f(process) to run on the process `pid` names.
-template <typename F>
+// Sends f(process) to run on the process `pid` names. `Method` is the type
+// of the method f calls, which a filter is shown (void: a lambda).
+template <typename Method = void, typename F>
 DispatchResultOf<std::decay_t<F>> dispatchTo(const UPID& pid, F&& f) {
   using Function = std::decay_t<F>;
   using R = std::invoke_result_t<Function&, ProcessBase&>;
   if constexpr (std::is_void_v<R>) {
-    deliver(pid, new CallEvent<Function>(std::forward<F>(f)));
+    deliver(pid, new CallEvent<Function, Method>(std::forward<F>(f)));
   } else {
     using X = typename UnwrapFuture<R>::type;
-    auto* event = new DispatchEvent<X, Function>(std::forward<F>(f));
+    auto* event = new DispatchEvent<X, Function, Method>(std::forward<F>(f));
     Future<X> future = event->future();
     deliver(pid, event);
     return future;
@@ -86,7 +87,7 @@ auto methodCall(Method method, std::tuple<std::decay_t<P>...>&& arguments) {
   requires(sizeof...(P) == sizeof...(A)) auto dispatch(                        \
       const std::type_identity_t<PID<T>>& pid, R (T::*method)(P...) QUALIFIER, \
       A&&... a) {                                                              \
-    return detail::dispatchTo(                                                 \
+    return detail::dispatchTo<decltype(method)>(                               \
         pid,                                                                   \
         detail::methodCall<T, decltype(method), P...>(                         \
             method, std::tuple<std::decay_t<P>...>(std::forward<A>(a)...)));   \

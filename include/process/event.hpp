@@ -17,17 +17,22 @@
 // EventVisitor and EventConsumer let code tell an Event's kind (`is<T>()`,
 // `as<T>()`) without a cast. The runtime delivers MessageEvent and
 // ExitedEvent through consume(); dispatches, HTTP requests and terminations
-// keep their own faster paths and have no event type yet.
+// keep their own faster paths. A process::Filter (filter.hpp) sees every
+// message, dispatch, HTTP request and exit notice as one of these.
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <typeinfo>
 #include <utility>
 
 #include <glog/logging.h>
 
+#include <process/future.hpp>
+#include <process/http.hpp>
 #include <process/message.hpp>
+#include <process/option.hpp>
 #include <process/pid.hpp>
 
 namespace process {
@@ -110,6 +115,54 @@ struct MessageEvent final : Event {
   }
 
   Message message;
+};
+
+// An HTTP request for one of the process's routes, and the promise of its
+// answer. Destroyed with the promise still held (a filter dropped the
+// request), the answer is a 500, as in libprocess.
+struct HttpEvent final : Event {
+  HttpEvent(std::unique_ptr<http::Request>&& request,
+            std::unique_ptr<Promise<http::Response>>&& response)
+      : request(std::move(request)), response(std::move(response)) {}
+
+  HttpEvent(HttpEvent&&) = default;
+  HttpEvent& operator=(HttpEvent&&) = default;
+  HttpEvent(const HttpEvent&) = delete;
+  HttpEvent& operator=(const HttpEvent&) = delete;
+
+  ~HttpEvent() override {
+    if (response != nullptr) {
+      response->set(http::InternalServerError());
+    }
+  }
+
+  void visit(EventVisitor* visitor) const override { visitor->visit(*this); }
+  void consume(EventConsumer* consumer) && override {
+    consumer->consume(std::move(*this));
+  }
+
+  std::unique_ptr<http::Request> request;
+  std::unique_ptr<Promise<http::Response>> response;
+};
+
+// A dispatch, as a filter sees it: the type of the method dispatched
+// (`&typeid(&T::method)`), or none for a lambda. Ours: there is no `f`; the
+// call itself stays in the runtime's mailbox entry.
+struct DispatchEvent final : Event {
+  explicit DispatchEvent(const Option<const std::type_info*>& functionType)
+      : functionType(functionType) {}
+
+  DispatchEvent(DispatchEvent&&) = default;
+  DispatchEvent& operator=(DispatchEvent&&) = default;
+  DispatchEvent(const DispatchEvent&) = delete;
+  DispatchEvent& operator=(const DispatchEvent&) = delete;
+
+  void visit(EventVisitor* visitor) const override { visitor->visit(*this); }
+  void consume(EventConsumer* consumer) && override {
+    consumer->consume(std::move(*this));
+  }
+
+  Option<const std::type_info*> functionType;
 };
 
 // A process this one linked to has terminated, or its node is unreachable.

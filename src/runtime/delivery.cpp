@@ -68,7 +68,7 @@ Future<http::Response> ContextImpl::deliverRequest(const std::string& toId,
     return http::NotFound();
   }
   // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
-  auto* event = new HttpEvent(std::move(routePath), std::move(request));
+  auto* event = new QueuedRequest(std::move(routePath), std::move(request));
   Future<http::Response> response = event->future();
   if (!withProcess(cell.get(), [event](ProcessBase* process) {
         Runtime::enqueue(process, event);

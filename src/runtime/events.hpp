@@ -2,10 +2,12 @@
 // route, a terminate. Shared by the files of src/runtime only.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <utility>
 
 #include <process/detail/event.hpp>
+#include <process/event.hpp>
 #include <process/http.hpp>
 #include <process/pid.hpp>
 
@@ -15,11 +17,14 @@ namespace process::detail {
 
 class QueuedExit final : public Event {
  public:
-  explicit QueuedExit(UPID pid) : pid_(std::move(pid)) {}
-  void run(ProcessBase& process) override { Runtime::exited(process, pid_); }
+  explicit QueuedExit(UPID pid) : event_(pid) {}
+  void run(ProcessBase& process) override {
+    Runtime::exited(process, event_.pid);
+  }
+  bool filteredBy(Filter& filter, ProcessBase& process) override;
 
  private:
-  UPID pid_;
+  process::ExitedEvent event_;
 };
 
 // Asks the linkee to remember the linker; if the linkee is gone, the linker
@@ -42,22 +47,32 @@ class LinkEvent final : public Event {
   UPID linkee_;
 };
 
-// An HTTP request for one of the process's routes; its answer goes to the
-// promise, which the connection waits on.
-class HttpEvent final : public Event {
+// An HTTP request for one of the process's routes, held as the HttpEvent a
+// filter is shown; its answer goes to the promise, which the connection
+// waits on.
+class QueuedRequest final : public Event {
  public:
-  HttpEvent(std::string routePath, http::Request request)
-      : routePath_(std::move(routePath)), request_(std::move(request)) {}
+  QueuedRequest(std::string routePath, http::Request request)
+      : routePath_(std::move(routePath)),
+        event_(std::make_unique<http::Request>(std::move(request)),
+               std::make_unique<Promise<http::Response>>()) {}
   void run(ProcessBase& process) override {
-    promise_.associate(Runtime::handleHttp(process, routePath_, request_));
+    const std::unique_ptr<Promise<http::Response>> response =
+        std::move(event_.response);
+    response->associate(
+        Runtime::handleHttp(process, routePath_, *event_.request));
   }
-  void drop() noexcept override { promise_.set(http::NotFound()); }
-  Future<http::Response> future() const { return promise_.future(); }
+  void drop() noexcept override {
+    const std::unique_ptr<Promise<http::Response>> response =
+        std::move(event_.response);
+    response->set(http::NotFound());
+  }
+  bool filteredBy(Filter& filter, ProcessBase& process) override;
+  Future<http::Response> future() const { return event_.response->future(); }
 
  private:
   std::string routePath_;
-  http::Request request_;
-  Promise<http::Response> promise_;
+  process::HttpEvent event_;
 };
 
 class TerminateEvent final : public Event {

@@ -13,6 +13,7 @@
 
 #include "runtime/events.hpp"
 #include "runtime/faults.hpp"
+#include "runtime/filtering.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/transport.hpp"
 
@@ -249,6 +250,10 @@ void Runtime::runBatch(ProcessBase* process, int batch) {
       Event* event = process->mailbox_.pop();
       if (event == nullptr) {
         break;
+      }
+      if (dropsEvent(*event, *process)) {
+        delete event;
+        continue;
       }
       guarded("An event", process->pid_, [&] { event->run(*process); });
       delete event;

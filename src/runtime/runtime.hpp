@@ -110,6 +110,7 @@ class QueuedMessage final : public Event {
       : event(std::move(from), std::move(name), std::move(body)) {}
   void run(ProcessBase& process) override;
   void drop() noexcept override;
+  bool filteredBy(Filter& filter, ProcessBase& process) override;
 
   const std::string& name() const { return event.message.name; }
 

@@ -7,6 +7,8 @@
 #include <atomic>
 #include <cstddef>
 #include <string>
+#include <type_traits>
+#include <typeinfo>
 #include <utility>
 
 #include <process/future.hpp>
@@ -14,6 +16,7 @@
 
 namespace process {
 
+class Filter;
 class ProcessBase;
 
 namespace detail {
@@ -38,11 +41,33 @@ class Event : public MailboxNode {
   // The target is gone: the event will never run. Called once at most,
   // from any thread, instead of run().
   virtual void drop() noexcept {}
+  // Shows the event to the installed process::Filter (filter.hpp), on the
+  // process, before run(): true, and it is deleted unrun. The runtime's
+  // internal events (timers, links, terminations) are not shown.
+  virtual bool filteredBy(Filter& /*filter*/, ProcessBase& /*process*/) {
+    return false;
+  }
 };
 
+// Shows `filter` a dispatch to `process` of a method of type
+// `*functionType` (null: a lambda) as a process::DispatchEvent.
+bool filterDispatch(Filter& filter, ProcessBase& process,
+                    const std::type_info* functionType);
+
+// The type a filter is told was dispatched: the method's, or none.
+template <typename Method>
+const std::type_info* functionTypeOf() {
+  if constexpr (std::is_void_v<Method>) {
+    return nullptr;
+  } else {
+    return &typeid(Method);
+  }
+}
+
 // Calls f(process) and completes a promise with what it returns (a value, a
-// future to follow, or Nothing); dropped, the future is discarded.
-template <typename R, typename F>
+// future to follow, or Nothing); dropped, the future is discarded. `Method`
+// is the type of the method f calls (void for a lambda), for filters.
+template <typename R, typename F, typename Method = void>
 class DispatchEvent final : public Event {
  public:
   explicit DispatchEvent(F&& f) : f_(std::move(f)) {}
@@ -52,6 +77,9 @@ class DispatchEvent final : public Event {
     completeWith(promise_, std::move(f_), process);
   }
   void drop() noexcept override { promise_.discard(); }
+  bool filteredBy(Filter& filter, ProcessBase& process) override {
+    return filterDispatch(filter, process, functionTypeOf<Method>());
+  }
 
  private:
   Promise<R> promise_;
@@ -59,11 +87,14 @@ class DispatchEvent final : public Event {
 };
 
 // Calls f(process); nothing waits for it.
-template <typename F>
+template <typename F, typename Method = void>
 class CallEvent final : public Event {
  public:
   explicit CallEvent(F&& f) : f_(std::move(f)) {}
   void run(ProcessBase& process) override { std::move(f_)(process); }
+  bool filteredBy(Filter& filter, ProcessBase& process) override {
+    return filterDispatch(filter, process, functionTypeOf<Method>());
+  }
 
  private:
   F f_;
@@ -77,6 +108,9 @@ class CallOrDropEvent final : public Event {
       : f_(std::move(f)), onDrop_(std::move(onDrop)) {}
   void run(ProcessBase& process) override { std::move(f_)(process); }
   void drop() noexcept override { std::move(onDrop_)(); }
+  bool filteredBy(Filter& filter, ProcessBase& process) override {
+    return filterDispatch(filter, process, nullptr);
+  }
 
  private:
   F f_;
