@@ -50,6 +50,8 @@ std::optional<std::string> checkState(const Future<T>& future,
 
 }  // namespace process::detail
 
+// `expected` is pasted into names and strings, where parentheses cannot go.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define PROCESSION_CHECK_STATE(expected, future)                             \
   for (std::optional<std::string> procession_check_error_ =                  \
            ::process::detail::checkState((future), #expected);               \
@@ -57,6 +59,7 @@ std::optional<std::string> checkState(const Future<T>& future,
   google::LogMessageFatal(__FILE__, __LINE__).stream()                       \
       << "CHECK_" #expected "(" #future "): " << *procession_check_error_    \
       << " "
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define CHECK_PENDING(future) PROCESSION_CHECK_STATE(PENDING, future)
 #define CHECK_READY(future) PROCESSION_CHECK_STATE(READY, future)

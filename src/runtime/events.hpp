@@ -17,7 +17,7 @@ namespace process::detail {
 
 class QueuedExit final : public Event {
  public:
-  explicit QueuedExit(UPID pid) : event_(pid) {}
+  explicit QueuedExit(const UPID& pid) : event_(pid) {}
   void run(ProcessBase& process) override {
     Runtime::exited(process, event_.pid);
   }
@@ -39,7 +39,7 @@ class LinkEvent final : public Event {
   void drop() noexcept override {
     // Out of memory here ends the program, as it would anywhere else.
     // NOLINTNEXTLINE(bugprone-unhandled-exception-at-new)
-    deliver(linker_, new QueuedExit(std::move(linkee_)));
+    deliver(linker_, new QueuedExit(linkee_));
   }
 
  private:
