@@ -36,6 +36,17 @@ std::vector<UPID> exitsOf(const TestNode& node) {
   return faults_test::valueOf(dispatch(node.recorder, &Recorder::exits));
 }
 
+// `linker` links to `linkee` and returns once the link's connection is up:
+// a marker over it has arrived. Over sockets, a clock advanced while the
+// connect is still under way would time the connect out, not the cut.
+void linkOverAnOpenConnection(const TestNode& linker, const TestNode& linkee) {
+  AWAIT_READY(
+      dispatch(linker.recorder, &Recorder::linkTo, UPID(linkee.recorder)));
+  AWAIT_READY(
+      dispatch(linker.recorder, &Recorder::sendMarker, UPID(linkee.recorder)));
+  AWAIT_READY(dispatch(linkee.recorder, &Recorder::markersReach, size_t{1}));
+}
+
 }  // namespace
 
 TEST_P(FaultsTest, CutHoldsMessagesAndHealDeliversThemOnce) {
@@ -58,7 +69,7 @@ TEST_P(FaultsTest, OneWayCutLeavesTheOtherWayOpen) {
 }
 
 TEST_P(FaultsTest, CutOutlastingThePeerTimeoutFiresExitedOnce) {
-  AWAIT_READY(dispatch(b.recorder, &Recorder::linkTo, UPID(a.recorder)));
+  linkOverAnOpenConnection(b, a);
   faults.between(a.address(), b.address()).cut();
   sendFromA(numbered(1, 2));
   const uint64_t dropped = a.dropped();
@@ -93,7 +104,7 @@ TEST_P(FaultsTest, LinkMadeDuringACutFiresAtThePeerTimeout) {
 }
 
 TEST_P(FaultsTest, HealBeforeThePeerTimeoutKeepsTheLink) {
-  AWAIT_READY(dispatch(b.recorder, &Recorder::linkTo, UPID(a.recorder)));
+  linkOverAnOpenConnection(b, a);
   faults.between(a.address(), b.address()).cut();
   Clock::advance(kPeerTimeout / 2);
   faults.between(a.address(), b.address()).heal();
