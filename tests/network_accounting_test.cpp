@@ -18,6 +18,7 @@
 #include <process/pid.hpp>
 #include <process/process.hpp>
 
+#include "transport/message_codec.hpp"
 #include "wire_socket.hpp"
 
 using namespace process;
@@ -163,3 +164,103 @@ TEST(MessageAccounting, LocalDropsHaveTheirReasons) {
 }
 
 }  // namespace
+
+namespace {
+
+// Holds its first "m" until released; counts what it ran.
+class Gated : public Process<Gated> {
+ public:
+  Gated() : Process<Gated>("gated") {}
+  void release() { gate_.set(Nothing()); }
+
+ protected:
+  void initialize() override {
+    install("m", [this](const UPID&, const std::string&) {
+      if (ran_++ == 0) {
+        gate_.future().await(Seconds(15));  // a blocked handler
+      }
+    });
+  }
+
+ private:
+  Promise<Nothing> gate_;
+  size_t ran_ = 0;
+};
+
+// Its "seen" is ready once a "w" has run: what the same connection carried
+// before it was delivered by then.
+class Witness : public Process<Witness> {
+ public:
+  Witness() : Process<Witness>("witness") {}
+  Future<Nothing> seen() const { return seen_.future(); }
+
+ protected:
+  void initialize() override {
+    install("w",
+            [this](const UPID&, const std::string&) { seen_.set(Nothing()); });
+  }
+
+ private:
+  Promise<Nothing> seen_;
+};
+
+// `count` messages to the gated process, then one to the witness.
+std::string messagesTo(const Address& node, int count) {
+  std::string requests;
+  for (int i = 0; i < count; ++i) {
+    transport::encodeMessage("sender@127.0.0.1:1", "gated", node, "m",
+                             std::to_string(i), requests);
+  }
+  transport::encodeMessage("sender@127.0.0.1:1", "witness", node, "w", "",
+                           requests);
+  return requests;
+}
+
+struct GatedNode {
+  GatedNode()
+      : node(nodeOptions()), gated(new Gated()), witness(new Witness()) {
+    gatedPid = node.spawn(gated, true);
+    node.spawn(witness, true);
+  }
+  Context node;
+  Gated* gated;
+  Witness* witness;
+  UPID gatedPid;
+};
+
+}  // namespace
+
+// A message is acknowledged (202) once its process has run it, not when it
+// is queued: while the first handler is blocked, nothing is answered, the
+// witness's message that ran meanwhile included (answers keep their order).
+TEST(MessageAccounting, AMessageIsAcknowledgedOnceItsProcessHasRunIt) {
+  GatedNode receiver;
+  Socket sender = Socket::connect(receiver.node.address());
+  ASSERT_TRUE(sender.valid());
+  ASSERT_TRUE(sender.write(messagesTo(receiver.node.address(), 3)));
+  AWAIT_READY(receiver.witness->seen());
+
+  EXPECT_FALSE(sender.read(1, Milliseconds_(100)).has_value());
+  receiver.gated->release();
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(202, sender.readResponse().status) << i;
+  }
+}
+
+// Messages queued behind a terminate never run: each is answered 410, and
+// the receiving node counts it dropped.
+TEST(MessageAccounting, AMessageDroppedUnrunIsAnswered410) {
+  GatedNode receiver;
+  Socket sender = Socket::connect(receiver.node.address());
+  ASSERT_TRUE(sender.valid());
+  ASSERT_TRUE(sender.write(messagesTo(receiver.node.address(), 3)));
+  AWAIT_READY(receiver.witness->seen());  // the three are queued
+
+  receiver.node.terminate(receiver.gatedPid);  // ahead of the two waiting
+  receiver.gated->release();
+  EXPECT_EQ(202, sender.readResponse().status);
+  EXPECT_EQ(410, sender.readResponse().status);
+  EXPECT_EQ(410, sender.readResponse().status);
+  EXPECT_EQ(202, sender.readResponse().status);  // the witness's
+  EXPECT_EQ(2u, receiver.node.droppedMessages(DropReason::kProcessTerminated));
+}

@@ -26,7 +26,7 @@ void logDroppedMessage(const std::string& name, const UPID& to,
 
 bool ContextImpl::deliverMessage(const std::string& toId, UPID from,
                                  std::string name, std::string body,
-                                 bool* queueFull) {
+                                 bool* queueFull, Receipt receipt) {
   CellRef cell = registry.lookup(toId);
   if (cell) {
     // What the message costs queued: its text and its event.
@@ -36,6 +36,7 @@ bool ContextImpl::deliverMessage(const std::string& toId, UPID from,
     auto* event =
         new QueuedMessage(std::move(from), std::move(name), std::move(body));
     event->arrivedBytes = bytes;
+    event->receipt = std::move(receipt);
     // Counted before it is queued: a worker may take it at once.
     const size_t queued =
         cell->arrivedBytes.fetch_add(bytes, std::memory_order_seq_cst) + bytes;
@@ -53,6 +54,7 @@ bool ContextImpl::deliverMessage(const std::string& toId, UPID from,
     }
     cell->arrivedBytes.fetch_sub(bytes, std::memory_order_seq_cst);
     name = std::move(event->event.message.name);
+    event->receipt = {};  // the caller answers a message never queued
     delete event;
   }
   drops.count(DropReason::kNoSuchProcess);

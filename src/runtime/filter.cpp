@@ -61,7 +61,11 @@ bool QueuedMessage::filteredBy(Filter& filter, ProcessBase& process) {
   const UPID& self = process.self();
   event.message.to.id = self.id;
   event.message.to.address = self.address;
-  return filter.filter(self, &event);
+  const bool filtered = filter.filter(self, &event);
+  if (filtered) {
+    receipt.settle(true);  // the process took it; the test's filter ate it
+  }
+  return filtered;
 }
 
 bool QueuedExit::filteredBy(Filter& filter, ProcessBase& process) {

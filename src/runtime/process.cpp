@@ -108,6 +108,7 @@ void QueuedMessage::run(ProcessBase& process) {
     Runtime::tookArrived(process, arrivedBytes);
   }
   Runtime::consume(process, std::move(event));
+  receipt.settle(true);
 }
 
 void QueuedMessage::drop() noexcept {

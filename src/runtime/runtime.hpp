@@ -63,7 +63,8 @@ class ContextImpl final : public Host {
 
   // Host: what the transport asks of us.
   bool deliverMessage(const std::string& toId, UPID from, std::string name,
-                      std::string body, bool* queueFull) override;
+                      std::string body, bool* queueFull,
+                      Receipt receipt) override;
   Future<http::Response> deliverRequest(const std::string& toId,
                                         std::string routePath,
                                         http::Request request) override;
@@ -108,6 +109,10 @@ class QueuedMessage final : public Event {
  public:
   QueuedMessage(UPID from, std::string name, std::string body)
       : event(std::move(from), std::move(name), std::move(body)) {}
+  // Not run (dropped, or never queued): its sender hears so.
+  ~QueuedMessage() override { receipt.settle(false); }
+  QueuedMessage(const QueuedMessage&) = delete;
+  QueuedMessage& operator=(const QueuedMessage&) = delete;
   void run(ProcessBase& process) override;
   void drop() noexcept override;
   bool filteredBy(Filter& filter, ProcessBase& process) override;
@@ -119,6 +124,8 @@ class QueuedMessage final : public Event {
   // Bytes counted in the receiver's ProcessCell::arrivedBytes (a message
   // from another node), given back when it is run or dropped.
   size_t arrivedBytes = 0;
+  // Its acknowledgement to the sending node, once taken.
+  Receipt receipt;
 };
 
 class Runtime {

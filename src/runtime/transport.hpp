@@ -28,6 +28,36 @@ class EventLoop;  // the loop a transport runs on (src/net)
 
 namespace process::detail {
 
+// Ours: a message from another node is acknowledged once its process has
+// taken it, not when it is queued, so that what a receiver acknowledged is
+// what ran there: a receiver that dies (SIGKILL) with messages queued has
+// acknowledged none of them, and their sender counts them as dropped.
+// The network gives one Receipts per connection; the runtime settles each
+// message's ticket exactly once, on the worker that took it or dropped it.
+class Receipts {
+ public:
+  // `ran`: the process took the message (ran its handler, or a test's
+  // filter took it); false: it was dropped unrun (the process terminated).
+  virtual void settle(uint64_t ticket, bool ran) noexcept = 0;
+
+ protected:
+  ~Receipts() = default;
+};
+
+// Where one message's acknowledgement goes; empty for a message nobody
+// waits on.
+struct Receipt {
+  std::shared_ptr<Receipts> to;
+  uint64_t ticket = 0;
+
+  void settle(bool ran) noexcept {
+    if (to != nullptr) {
+      std::shared_ptr<Receipts> settled = std::move(to);
+      settled->settle(ticket, ran);
+    }
+  }
+};
+
 // What the network may ask of the runtime: one per context.
 class Host {
  public:
@@ -35,10 +65,12 @@ class Host {
   // dropped, logged, counted) if there is none. `queueFull`, if given, is
   // set when the process now holds more than maxQueuedBytesPerProcess of
   // arrived messages: the caller should stop reading until
-  // Transport::resumeReading().
+  // Transport::resumeReading(). `receipt` is settled once the process has
+  // taken or dropped the message; never if this returns false.
   virtual bool deliverMessage(const std::string& toId, UPID from,
                               std::string name, std::string body,
-                              bool* queueFull = nullptr) = 0;
+                              bool* queueFull = nullptr,
+                              Receipt receipt = {}) = 0;
   // Hands an HTTP request to process `toId`, to the route its path (after
   // the id) names. 404 if there is no such process or route.
   virtual Future<http::Response> deliverRequest(const std::string& toId,

@@ -8,6 +8,7 @@
 #include "transport/faults.hpp"
 #include "transport/message_codec.hpp"
 #include "transport/network.hpp"
+#include "transport/receipts.hpp"
 
 namespace process::transport {
 namespace {
@@ -41,6 +42,8 @@ InboundConnection::InboundConnection(Network& network,
 InboundConnection::~InboundConnection() = default;
 
 void InboundConnection::start() {
+  receipts_ =
+      std::make_shared<MessageReceipts>(network_.gate(), weak_from_this());
   stream_->setHandler(std::shared_ptr<net::StreamHandler>(
       shared_from_this(), static_cast<net::StreamHandler*>(this)));
   stream_->setWriteStallTimeout(network_.limits().requestTimeout);
@@ -75,14 +78,23 @@ void InboundConnection::handleMessage(DecodedRequest& request, Ticket ticket) {
     return;
   }
   bool full = false;
-  const bool delivered = network_.host().deliverMessage(
-      message.to, std::move(message.from), std::move(message.name),
-      std::move(request.body), &full);
-  session_.answer(ticket, delivered ? 202 : 404);
+  // Answered when the process takes it (acknowledge()), or 404 at once.
+  if (!network_.host().deliverMessage(
+          message.to, std::move(message.from), std::move(message.name),
+          std::move(request.body), &full,
+          detail::Receipt{.to = receipts_, .ticket = ticket})) {
+    session_.answer(ticket, 404);
+  }
   if (full && !queueFull_) {
     // The sender is faster than the process: let TCP slow it down.
     queueFull_ = true;
     network_.paused(shared_from_this());
+  }
+}
+
+void InboundConnection::acknowledge(Ticket ticket, bool ran) {
+  if (!closed_) {
+    session_.answer(ticket, ran ? 202 : 410);
   }
 }
 

@@ -21,6 +21,7 @@
 
 namespace process::transport {
 
+class MessageReceipts;
 class Network;
 
 class InboundConnection final
@@ -52,6 +53,9 @@ class InboundConnection final
   void complete(Ticket ticket, const Future<http::Response>& response);
   // Writes what the session has to say, and reads on if it wants more.
   void write();
+  // The process a message went to took it (`ran`) or dropped it: its
+  // answer, 202 or 410. The caller then write()s.
+  void acknowledge(Ticket ticket, bool ran);
 
  private:
   // ServerSession::Handler.
@@ -94,6 +98,8 @@ class InboundConnection final
   uint64_t deadlineRequest_ = 0;  // requests decoded when it was set
 
   SenderCache senders_;
+  // Made at start(): it holds the connection weakly.
+  std::shared_ptr<MessageReceipts> receipts_;
 };
 
 // Hands the answers completed during this thread's process turn to their

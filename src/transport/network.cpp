@@ -1,5 +1,7 @@
 #include "transport/network.hpp"
 
+#include "transport/receipts.hpp"
+
 #include <algorithm>
 #include <optional>
 #include <stdexcept>
@@ -14,6 +16,7 @@
 #include "transport/faults.hpp"
 #include "transport/inbound.hpp"
 #include "transport/peer.hpp"
+#include "transport/receipts.hpp"
 
 namespace process {
 namespace transport {
@@ -201,6 +204,7 @@ void Network::endTurn() {
   }
   turnPending = false;
   flushAnswers();
+  MessageReceipts::flushTurn();
   flushBufferedSends();
 }
 
