@@ -663,9 +663,8 @@ TEST(NetworkLimits, PeerThatNeverReadsAnswersCannotGrowTheNode) {
 }
 
 TEST(NetworkLimits, PeerThatTakesNoAnswersIsClosedAfterTheRequestTimeout) {
-  Context::Options options = nodeOptions();
-  options.limits.requestTimeout = Milliseconds(200);
-  Node node(options);
+  const PausedClock paused;
+  Node node(pausedRequestTimeout());
   const std::string tick =
       "POST /recorder/tick HTTP/1.1\r\nLibprocess-From: a@1.2.3.4:5\r\n\r\n";
   std::string block;
@@ -692,9 +691,15 @@ TEST(NetworkLimits, PeerThatTakesNoAnswersIsClosedAfterTheRequestTimeout) {
   }
   ASSERT_TRUE(stalled || closed);
   if (!closed) {
-    // A reset if it had unread requests. Else an end of file, which comes
-    // only after the answers ahead of it: read them once the node has had
-    // ample time to close (reading before would be progress).
+    // Not a second before the request timeout...
+    Clock::advance(kRequestTimeout - Seconds(1));
+    Clock::settle();
+    pollfd early{flooder.fd(), POLLRDHUP, 0};
+    EXPECT_EQ(0, ::poll(&early, 1, 0)) << "closed before the timeout";
+    Clock::advance(Seconds(1));
+    // ...then a reset if it had unread requests. Else an end of file, which
+    // comes only after the answers ahead of it: read them once the node has
+    // had ample time to close (reading before would be progress).
     pollfd p{flooder.fd(), POLLRDHUP, 0};
     if (::poll(&p, 1, 2000) == 0) {
       EXPECT_TRUE(flooder.drainsToClose(std::chrono::seconds(10)))
