@@ -17,6 +17,7 @@
 
 #include "http/server_session.hpp"
 #include "net/stream.hpp"
+#include "transport/figures.hpp"
 #include "transport/message_codec.hpp"
 
 namespace process::transport {
@@ -52,6 +53,8 @@ class InboundConnection final
   void complete(Ticket ticket, const Future<http::Response>& response);
   // Writes what the session has to say, and reads on if it wants more.
   void write();
+  // For /__network__ (figures.cpp).
+  InboundFigures figures() const;
 
  private:
   // ServerSession::Handler.
@@ -86,6 +89,7 @@ class InboundConnection final
   // A message went to a process holding maxQueuedBytesPerProcess: no more
   // reading until Network::resumeReading().
   bool queueFull_ = false;
+  uint64_t messages_ = 0;  // requests that were libprocess messages
   // The request timeout bounds the peer, never our handlers: a request
   // must arrive whole within Limits::requestTimeout (its clock starts at
   // its first byte), and answers ready to go must be taken (each byte the
