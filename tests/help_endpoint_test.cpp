@@ -131,7 +131,8 @@ TEST(HelpEndpoint, UnknownProcessesAndRoutesAreBadRequests) {
   Future<http::Response> none = get(node, "help", "/nobody", "", kCurl);
   AWAIT_EXPECT_RESPONSE_STATUS_EQ(http::BadRequest().status, none);
   EXPECT_EQ("No help available for '/nobody'.\n", none->body);
-  Future<http::Response> route = get(node, "help", "/leader/nothing", "", kCurl);
+  Future<http::Response> route =
+      get(node, "help", "/leader/nothing", "", kCurl);
   AWAIT_EXPECT_RESPONSE_STATUS_EQ(http::BadRequest().status, route);
   EXPECT_EQ("No help available for '/leader/nothing'.\n", route->body);
   terminate(leader);

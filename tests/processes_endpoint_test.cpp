@@ -34,7 +34,8 @@ namespace {
 // Waits (bounded) until `done` holds; false if it never did.
 template <typename F>
 bool eventually(F&& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (!done()) {
     if (std::chrono::steady_clock::now() > deadline) {
       return false;
@@ -58,9 +59,8 @@ class Target : public Process<Target> {
   void holdUntilInspected(std::atomic<bool>* inside,
                           const std::atomic<bool>* release) {
     inside->store(true);
-    eventually([&] {
-      return detail::inspectionPending(*this) || release->load();
-    });
+    eventually(
+        [&] { return detail::inspectionPending(*this) || release->load(); });
   }
   void holdUntilReleased(std::atomic<bool>* inside,
                          const std::atomic<bool>* release) {
@@ -107,8 +107,8 @@ TEST(ProcessesEndpoint, ListsEveryProcessWithTheSystemOnes) {
   EXPECT_EQ("application/json", response->headers.get("Content-Type"));
   const nlohmann::json processes = json(response.get());
   ASSERT_TRUE(processes.is_array());
-  for (const char* id :
-       {"target", "__processes__", "__network__", "help", "logging", "system"}) {
+  for (const char* id : {"target", "__processes__", "__network__", "help",
+                         "logging", "system"}) {
     const nlohmann::json entry = entryOf(processes, id);
     ASSERT_TRUE(entry.is_object()) << id << " missing in " << processes;
     EXPECT_TRUE(entry["events"].is_array()) << entry;

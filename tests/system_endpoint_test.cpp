@@ -32,10 +32,10 @@ TEST(SystemEndpoint, StatsShowTheMachineAndThisProcess) {
   Future<http::Response> response = get(node, "system", "/stats.json");
   AWAIT_EXPECT_RESPONSE_STATUS_EQ(http::OK().status, response);
   const nlohmann::json stats = json(response.get());
-  for (const char* key : {"avg_load_1min", "avg_load_5min", "avg_load_15min",
-                          "mem_total_bytes", "mem_free_bytes",
-                          "process_cpu_user_seconds",
-                          "process_cpu_system_seconds", "process_uptime_seconds"}) {
+  for (const char* key :
+       {"avg_load_1min", "avg_load_5min", "avg_load_15min", "mem_total_bytes",
+        "mem_free_bytes", "process_cpu_user_seconds",
+        "process_cpu_system_seconds", "process_uptime_seconds"}) {
     ASSERT_TRUE(stats[key].is_number()) << key << " in " << stats;
     EXPECT_GE(stats[key].get<double>(), 0) << key;
   }
@@ -60,8 +60,8 @@ TEST(SystemEndpoint, AnOptionTurnsThemAllOff) {
   Context::Options options;
   options.systemEndpoints = false;
   Context node(options);
-  for (const char* id : {"__processes__", "__network__", "help", "logging",
-                         "system"}) {
+  for (const char* id :
+       {"__processes__", "__network__", "help", "logging", "system"}) {
     AWAIT_EXPECT_RESPONSE_STATUS_EQ(http::NotFound().status, get(node, id))
         << id;
   }
@@ -101,9 +101,8 @@ TEST(SystemEndpoint, TheNodesRequestLimitsGuardThem) {
   options.limits.maxHeaderBytes = 1024;
   Context node(options);
   const http::Headers big = {{"X-Padding", std::string(4096, 'x')}};
-  AWAIT_EXPECT_RESPONSE_STATUS_EQ(
-      http::RequestHeaderFieldsTooLarge().status,
-      get(node, "__processes__", "", "", big));
+  AWAIT_EXPECT_RESPONSE_STATUS_EQ(http::RequestHeaderFieldsTooLarge().status,
+                                  get(node, "__processes__", "", "", big));
 }
 
 }  // namespace

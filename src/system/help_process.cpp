@@ -82,11 +82,20 @@ std::string escapeHtml(const std::string& text) {
   escaped.reserve(text.size());
   for (const char c : text) {
     switch (c) {
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '&': escaped += "&amp;"; break;
-      case '"': escaped += "&quot;"; break;
-      default: escaped += c;
+      case '<':
+        escaped += "&lt;";
+        break;
+      case '>':
+        escaped += "&gt;";
+        break;
+      case '&':
+        escaped += "&amp;";
+        break;
+      case '"':
+        escaped += "&quot;";
+        break;
+      default:
+        escaped += c;
     }
   }
   return escaped;
@@ -98,14 +107,15 @@ std::string escapeHtml(const std::string& text) {
 http::Response markdownAnswer(const http::Request& request,
                               const std::string& markdown) {
   const Option<std::string> agent = request.headers.get("User-Agent");
-  if (agent.isSome() && (agent->rfind("curl", 0) == 0 ||
-                         agent->rfind("HTTPie", 0) == 0)) {
+  if (agent.isSome() &&
+      (agent->rfind("curl", 0) == 0 || agent->rfind("HTTPie", 0) == 0)) {
     return http::OK(markdown, "text/x-markdown");
   }
-  return http::OK("<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
-                  "<title>Help</title></head><body><pre>" +
-                      escapeHtml(markdown) + "</pre></body></html>",
-                  "text/html");
+  return http::OK(
+      "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
+      "<title>Help</title></head><body><pre>" +
+          escapeHtml(markdown) + "</pre></body></html>",
+      "text/html");
 }
 
 class HelpProcess final : public Process<HelpProcess> {
@@ -227,8 +237,8 @@ class HelpProcess final : public Process<HelpProcess> {
               return markdownAnswer(request, routeText(id, route) + "\n");
             }
           }
-          return http::Response(http::BadRequest(
-              "No help available for '/" + id + name + "'.\n"));
+          return http::Response(http::BadRequest("No help available for '/" +
+                                                 id + name + "'.\n"));
         });
   }
 

@@ -10,9 +10,9 @@ class ContextImpl;
 
 namespace process::system {
 
-ProcessBase* makeProcessesProcess();                       // processes.cpp
+ProcessBase* makeProcessesProcess();                        // processes.cpp
 ProcessBase* makeNetworkProcess(detail::ContextImpl& ctx);  // network.cpp
-ProcessBase* makeHelpProcess();                            // help_process.cpp
-ProcessBase* makeStatsProcess();                           // stats.cpp
+ProcessBase* makeHelpProcess();                             // help_process.cpp
+ProcessBase* makeStatsProcess();                            // stats.cpp
 
 }  // namespace process::system

@@ -51,11 +51,10 @@ std::string networkHelp() {
           "`messages_sent`, `messages_acknowledged`, `messages_dropped`,",
           "`bytes_out`, `bytes_in`, `bytes_queued`, `links`) and `inbound`",
           "(one object per connection opened to us: `remote`, `requests`,",
-          "`messages`, `bytes_in`, `bytes_out`, `paused`).",
-          "",
-          "Query parameters:",
-          "",
-          ">        jsonp=VALUE          A JSONP callback to wrap the answer in"),
+          "`messages`, `bytes_in`, `bytes_out`, `paused`).", "",
+          "Query parameters:", "",
+          ">        jsonp=VALUE          A JSONP callback to wrap the answer "
+          "in"),
       AUTHENTICATION(false));
 }
 

@@ -14,8 +14,7 @@
 namespace process::system {
 namespace {
 
-nlohmann::json eventJson(const detail::QueuedEventInfo& event,
-                         const UPID& to) {
+nlohmann::json eventJson(const detail::QueuedEventInfo& event, const UPID& to) {
   nlohmann::json json = {{"type", event.type}};
   if (std::string_view(event.type) == "MESSAGE") {
     json["name"] = event.name;
@@ -73,9 +72,8 @@ class ProcessesProcess final : public Process<ProcessesProcess> {
  protected:
   void initialize() override {
     // As libprocess: no help text for this one.
-    route("/", None(), [this](const http::Request& request) {
-      return processes(request);
-    });
+    route("/", None(),
+          [this](const http::Request& request) { return processes(request); });
   }
 
  private:

@@ -149,10 +149,8 @@ std::string statsHelp() {
           ">        process_rss_bytes           Resident memory",
           ">        process_threads             Threads",
           ">        process_open_fds            Open file descriptors",
-          ">        process_uptime_seconds      Seconds since it started",
-          "",
-          "Query parameters:",
-          "",
+          ">        process_uptime_seconds      Seconds since it started", "",
+          "Query parameters:", "",
           ">        jsonp=VALUE                 A JSONP callback"),
       AUTHENTICATION(false));
 }

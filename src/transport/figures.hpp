@@ -14,8 +14,8 @@ namespace process::transport {
 // One outbound connection (a node our processes send to).
 struct PeerFigures {
   Address address;
-  std::string state;  // "connecting", "connected" or "backing off"
-  uint64_t messagesSent = 0;          // taken by the connection
+  std::string state;          // "connecting", "connected" or "backing off"
+  uint64_t messagesSent = 0;  // taken by the connection
   uint64_t messagesAcknowledged = 0;  // answered by the peer (202 or not)
   uint64_t messagesDropped = 0;       // refused: too much queued for it
   uint64_t bytesOut = 0;
@@ -26,7 +26,7 @@ struct PeerFigures {
 
 // One connection a peer or client opened to us.
 struct InboundFigures {
-  std::string remote;  // "ip:port"
+  std::string remote;     // "ip:port"
   uint64_t requests = 0;  // decoded: messages and route requests
   uint64_t messages = 0;  // of which libprocess messages
   uint64_t bytesIn = 0;
