@@ -29,7 +29,7 @@ class Logging : public Process<Logging> {
  public:
   // `authenticationRealm` is accepted for libprocess's sake; nodes have no
   // HTTP authentication, so the route asks for none.
-  explicit Logging(Option<std::string> authenticationRealm = None());
+  explicit Logging(const Option<std::string>& authenticationRealm = None());
 
   // FLAGS_v becomes `level` for `duration` (a later call's duration
   // replaces it), then the original level.

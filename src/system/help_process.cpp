@@ -2,8 +2,10 @@
 // the help texts processes gave to route(), read on each process through
 // an inspection (runtime/inspection.hpp) when asked; libprocess's Help
 // keeps a copy of every text instead.
+#include <initializer_list>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -61,6 +63,13 @@ std::string tldrOf(const Option<std::string>& help) {
 }
 
 using Routes = std::vector<detail::RouteInfo>;
+
+// Appends the pieces to `text`, without temporaries.
+void append(std::string& text, std::initializer_list<std::string_view> pieces) {
+  for (const std::string_view piece : pieces) {
+    text += piece;
+  }
+}
 
 nlohmann::json endpointJson(const std::string& id,
                             const detail::RouteInfo& route) {
@@ -181,12 +190,12 @@ class HelpProcess final : public Process<HelpProcess> {
           std::string document = "## HELP\n";
           std::string references;
           for (const auto& [id, routes] : helps) {
-            document += "> [/" + id + "][" + id + "]\n";
-            references += "[" + id + "]: help/" + id + "\n";
+            append(document, {"> [/", id, "][", id, "]\n"});
+            append(references, {"[", id, "]: help/", id, "\n"});
             for (const detail::RouteInfo& route : routes) {
               const std::string tldr = tldrOf(route.help);
-              document += ">     /" + usagePath(id, route.name) +
-                          (tldr.empty() ? "" : ": " + tldr) + "\n";
+              append(document, {">     /", usagePath(id, route.name),
+                                tldr.empty() ? "" : ": ", tldr, "\n"});
             }
           }
           return markdownAnswer(request, document + "\n" + references);
@@ -221,9 +230,9 @@ class HelpProcess final : public Process<HelpProcess> {
             for (const detail::RouteInfo& route : routes) {
               const std::string path = usagePath(id, route.name);
               const std::string tldr = tldrOf(route.help);
-              document += "> [/" + path + "][" + path + "]" +
-                          (tldr.empty() ? "" : " " + tldr) + "\n";
-              references += "[" + path + "]: " + path + "\n";
+              append(document, {"> [/", path, "][", path, "]",
+                                tldr.empty() ? "" : " ", tldr, "\n"});
+              append(references, {"[", path, "]: ", path, "\n"});
             }
             return markdownAnswer(request, document + "\n" + references);
           }

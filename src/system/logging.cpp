@@ -50,7 +50,7 @@ std::string toggleHelp() {
 
 }  // namespace
 
-Logging::Logging(Option<std::string> authenticationRealm)
+Logging::Logging(const Option<std::string>& authenticationRealm)
     : ProcessBase("logging"), original_(level()) {
   (void)authenticationRealm;
 }
