@@ -76,16 +76,21 @@ TEST(SystemEndpoint, AnOptionTurnsThemAllOff) {
   wait(help);
 }
 
-// Each test runs in a process of its own (gtest_discover_tests): the
-// default context is made here, from this environment.
+// The default context is made once per OS process: a child of its own
+// (a death test, re-run from the start) makes it from this environment.
 TEST(SystemEndpoint, TheEnvironmentTurnsThemOffForTheDefaultContext) {
-  ASSERT_EQ(0, ::setenv("PROCESSION_SYSTEM_ENDPOINTS", "0", 1));
-  AWAIT_EXPECT_RESPONSE_STATUS_EQ(http::NotFound().status,
-                                  get(Context::instance(), "help"));
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        ::setenv("PROCESSION_SYSTEM_ENDPOINTS", "0", 1);
+        Future<http::Response> help = get(Context::instance(), "help");
+        const bool answered = help.await(Seconds(30)) && help.isReady();
+        std::_Exit(answered && help->code == http::Status::NOT_FOUND ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 TEST(SystemEndpoint, FinalizeLeavesThem) {
-  ASSERT_EQ(0, ::unsetenv("PROCESSION_SYSTEM_ENDPOINTS"));
   AWAIT_EXPECT_RESPONSE_STATUS_EQ(http::OK().status,
                                   get(Context::instance(), "help"));
   finalize();
