@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build make pkg-config
-  libgoogle-glog-dev libgtest-dev libgmock-dev
+  libgoogle-glog-dev libgflags-dev libgtest-dev libgmock-dev
   libasio-dev node-llhttp libcli11-dev nlohmann-json3-dev curl
   libprotobuf-dev protobuf-compiler
   nftables

@@ -174,6 +174,9 @@ void Stream::onReadable() {
       handler->onEndOfFile();
       return;
     }
+    bytesRead_.store(
+        bytesRead_.load(std::memory_order_relaxed) + static_cast<uint64_t>(got),
+        std::memory_order_relaxed);
     handler->onData(buffer.data(), static_cast<size_t>(got));
     read = true;
   }

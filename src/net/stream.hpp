@@ -19,6 +19,7 @@
 // while others keep appending.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -132,6 +133,12 @@ class Stream : public std::enable_shared_from_this<Stream> {
   void flush();
   size_t unwrittenBytes() const { return queue_.unwrittenBytes(); }
   uint64_t lostMarks() const { return queue_.lostMarks(); }
+  // Bytes written and read so far (any thread; for /__network__). Counted
+  // once per system call.
+  uint64_t bytesWritten() const { return queue_.bytesWritten(); }
+  uint64_t bytesRead() const {
+    return bytesRead_.load(std::memory_order_relaxed);
+  }
 
  private:
   void opened();
@@ -151,6 +158,8 @@ class Stream : public std::enable_shared_from_this<Stream> {
   std::weak_ptr<StreamHandler> handler_;
   std::string peerName_;
   WriteQueue queue_;
+  // Written by the loop thread only, read by any.
+  std::atomic<uint64_t> bytesRead_{0};
 
   // The loop thread only.
   bool closed_ = false;

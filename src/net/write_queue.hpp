@@ -87,6 +87,10 @@ class WriteQueue {
   size_t unwrittenBytes() const;
   // Marked units queued and not written when the queue closed.
   uint64_t lostMarks() const;
+  // Bytes the socket took, in all (any thread; for /__network__).
+  uint64_t bytesWritten() const {
+    return written_.load(std::memory_order_relaxed);
+  }
 
  private:
   enum class State { kConnecting, kOpen, kClosed };

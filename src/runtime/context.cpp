@@ -18,6 +18,7 @@
 
 #include "runtime/faults.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/system_processes.hpp"
 #include "runtime/transport.hpp"
 
 namespace process {
@@ -93,6 +94,9 @@ ContextImpl::ContextImpl(const Context::Options& options)
   }
   guard.unlock();
   faults::attach(*this, options.peerTimeout);
+  if (options.systemEndpoints) {
+    startSystemProcesses(*this);
+  }
 }
 
 ContextImpl::~ContextImpl() {
@@ -238,6 +242,13 @@ Context::Options optionsFromEnvironment() {
     }
     options.peerTimeout = parsed.get();
   }
+  const std::string system = environment("PROCESSION_SYSTEM_ENDPOINTS", "1");
+  if (system == "0" || system == "false") {
+    options.systemEndpoints = false;
+  } else if (system != "1" && system != "true") {
+    throw std::invalid_argument("PROCESSION_SYSTEM_ENDPOINTS='" + system +
+                                "' is not 0, 1, false or true");
+  }
   return options;
 }
 
@@ -361,10 +372,14 @@ void finalize(bool finalize_wsa) {
   // The library's executors (defer(f) without a pid) stay: they hold no
   // state of the program's, and defer() would find them gone. So does the
   // caller, if it is a process: it cannot wait for itself.
+  // Nor do the node's own processes (/help, /__processes__, …): libprocess
+  // makes them again at the next initialize(), ours never go.
   const ProcessBase* caller = currentProcess();
-  detail::implOf(*context).terminateAllBut([caller](const UPID& pid) {
+  const std::vector<UPID>& system = detail::implOf(*context).systemProcesses;
+  detail::implOf(*context).terminateAllBut([caller, &system](const UPID& pid) {
     return pid.id.rfind("__executor__", 0) == 0 ||
-           (caller != nullptr && pid == caller->self());
+           (caller != nullptr && pid == caller->self()) ||
+           std::find(system.begin(), system.end(), pid) != system.end();
   });
 }
 

@@ -69,6 +69,7 @@ class QueuedRequest final : public Event {
   }
   bool filteredBy(Filter& filter, ProcessBase& process) override;
   Future<http::Response> future() const { return event_.response->future(); }
+  const http::Request& request() const { return *event_.request; }
 
  private:
   std::string routePath_;

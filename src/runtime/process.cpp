@@ -244,9 +244,14 @@ void Runtime::runBatch(ProcessBase* process, int batch) {
     }
     for (int handled = 0; handled < batch; ++handled) {
       deliveriesThisEvent = 0;
-      if ((process->state_.load(std::memory_order_acquire) & kTerminating) !=
-          0) {
-        break;
+      // One load for both: a terminate, and an inspection to answer before
+      // the events ahead of it run.
+      const uint32_t state = process->state_.load(std::memory_order_acquire);
+      if ((state & (kTerminating | kInspect)) != 0) [[unlikely]] {
+        if ((state & kTerminating) != 0) {
+          break;
+        }
+        answerInspections(*process);
       }
       Event* event = process->mailbox_.pop();
       if (event == nullptr) {
@@ -408,6 +413,9 @@ Future<http::Response> Runtime::handleHttp(ProcessBase& process,
     }
     path = path.substr(0, slash);
   }
+  if (process.extras_->unrouted) {
+    return process.extras_->unrouted(request);
+  }
   return http::NotFound();
 }
 
@@ -439,6 +447,9 @@ void Runtime::addLinker(ProcessBase& process, const UPID& linker) {
 }
 
 void Runtime::exited(ProcessBase& process, const UPID& pid) {
+  if (process.extras_ != nullptr) {
+    std::erase(process.extras_->links, pid);
+  }
   process.consume(process::ExitedEvent(pid));
 }
 

@@ -2,6 +2,7 @@
 // functions of process.hpp that act on a process by its UPID.
 #include <process/process.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -39,6 +40,14 @@ void ProcessBase::consume(ExitedEvent&& event) {
 }
 
 UPID ProcessBase::link(const UPID& to) {
+  // Remembered for /__processes__ when the process links on itself (or
+  // before it is spawned), which is how link(), being protected, is used.
+  if (to && (context_ == nullptr || currentProcess() == this)) {
+    std::vector<UPID>& links = detail::Runtime::extras(*this).links;
+    if (std::find(links.begin(), links.end(), to) == links.end()) {
+      links.push_back(to);
+    }
+  }
   if (!to) {
     // Nothing can ever be reached there: as for a process that is gone, the
     // linker hears of it at once.

@@ -17,6 +17,7 @@
 
 #include "runtime/drops.hpp"
 #include "runtime/hazard.hpp"
+#include "runtime/inspection.hpp"
 #include "runtime/registry.hpp"
 #include "runtime/scheduler.hpp"
 #include "runtime/transport.hpp"
@@ -31,8 +32,11 @@ struct Route {
 
 struct ProcessExtras {
   std::vector<UPID> linkers;  // who will hear of our exit
+  std::vector<UPID> links;    // whom we linked to, until we hear of the exit
   std::vector<std::shared_ptr<Suspension>> suspensions;
   std::vector<Route> routes;
+  // Paths no route matches (the help process: /help/<id>/<name>).
+  ProcessBase::HttpRequestHandler unrouted;
   // Messages no handler is installed for (the procession tool prints them).
   std::function<void(const UPID& from, const std::string& name,
                      const std::string& body)>
@@ -42,6 +46,7 @@ struct ProcessExtras {
 // ProcessBase::state_ bits.
 inline constexpr uint32_t kScheduled = 1;    // queued or running
 inline constexpr uint32_t kTerminating = 2;  // terminate with inject asked
+inline constexpr uint32_t kInspect = 4;      // an inspection is queued
 
 class ContextImpl final : public Host {
  public:
@@ -82,6 +87,9 @@ class ContextImpl final : public Host {
   DropCounts drops;
   const bool inMemoryLocalPeers;
   const size_t maxQueuedBytesPerProcess;
+  // The node's own processes (system_processes.hpp), set as the context is
+  // made: finalize() leaves them running.
+  std::vector<UPID> systemProcesses;
 
  private:
   bool shutDown_ = false;
@@ -158,6 +166,16 @@ class Runtime {
   static ContextImpl* contextOf(const ProcessBase& process) {
     return process.context_;
   }
+  // inspection.cpp: the process as /__processes__ shows it, taken on it;
+  // and the answer to every inspection queued for it (kInspect).
+  static ProcessInfo describe(ProcessBase& process);
+  static void answerInspections(ProcessBase& process);
+  static bool inspectionPending(const ProcessBase& process) {
+    return (process.state_.load(std::memory_order_acquire) & kInspect) != 0;
+  }
+  // Queues `event` and flags the process; false if it is gone.
+  static bool requestInspection(const UPID& pid, Event* event,
+                                std::string* state);
 
  private:
   static void schedule(ProcessBase* process, uint32_t bits) {

@@ -63,6 +63,7 @@ void InboundConnection::onRequest(DecodedRequest& request, Ticket ticket) {
 }
 
 void InboundConnection::handleMessage(DecodedRequest& request, Ticket ticket) {
+  ++messages_;
   Try<MessageHeader> header = parseMessage(request, &senders_);
   if (header.isError()) {
     if (net::shouldLog(badMessageLogs)) {

@@ -17,6 +17,7 @@
 
 #include "http/server_session.hpp"
 #include "net/stream.hpp"
+#include "transport/figures.hpp"
 #include "transport/message_codec.hpp"
 
 namespace process::transport {
@@ -56,6 +57,8 @@ class InboundConnection final
   // The process a message went to took it (`ran`) or dropped it: its
   // answer, 202 or 410. The caller then write()s.
   void acknowledge(Ticket ticket, bool ran);
+  // For /__network__ (figures.cpp).
+  InboundFigures figures() const;
 
  private:
   // ServerSession::Handler.
@@ -90,6 +93,7 @@ class InboundConnection final
   // A message went to a process holding maxQueuedBytesPerProcess: no more
   // reading until Network::resumeReading().
   bool queueFull_ = false;
+  uint64_t messages_ = 0;  // requests that were libprocess messages
   // The request timeout bounds the peer, never our handlers: a request
   // must arrive whole within Limits::requestTimeout (its clock starts at
   // its first byte), and answers ready to go must be taken (each byte the

@@ -14,11 +14,13 @@
 #include <asio.hpp>
 
 #include <process/context.hpp>
+#include <process/future.hpp>
 #include <process/time.hpp>
 
 #include "http/decoder.hpp"
 #include "net/event_loop.hpp"
 #include "runtime/transport.hpp"
+#include "transport/figures.hpp"
 
 namespace process::transport {
 
@@ -74,6 +76,9 @@ class Network final : public detail::Transport {
   // hammered; a connect that succeeds ends the wait.
   void connectFailed(const Address& address);
   void connectSucceeded(const Address& address);
+  // Any thread: the figures of every connection, gathered on the loop
+  // (figures.cpp). Abandoned if the node stops first.
+  Future<NetworkFigures> figures();
 
  private:
   struct Backoff {

@@ -68,6 +68,7 @@ void Peer::enqueue(const UPID& from, const UPID& to, const std::string& name,
   switch (appended) {
     case net::Stream::Appended::kClosed:
     case net::Stream::Appended::kFull:
+      dropped_.fetch_add(1, std::memory_order_relaxed);
       network_.host().countDropped(appended == net::Stream::Appended::kClosed
                                        ? closedReason()
                                        : DropReason::kOutboundFull,

@@ -14,6 +14,7 @@
 #include <process/pid.hpp>
 
 #include "net/stream.hpp"
+#include "transport/figures.hpp"
 #include "transport/message_codec.hpp"
 
 namespace process::transport {
@@ -48,6 +49,8 @@ class Peer final : public std::enable_shared_from_this<Peer>,
   void addLink(const UPID& linker, const UPID& linkee);
   // The connection is gone: drops what is queued, tells every linker.
   void fail(const std::string& reason);
+  // For /__network__ (figures.cpp).
+  PeerFigures figures() const;
 
  private:
   // net::StreamHandler.
@@ -70,6 +73,7 @@ class Peer final : public std::enable_shared_from_this<Peer>,
   std::atomic<uint64_t> handed_{0};
   std::atomic<bool> connected_{false};
   std::atomic<bool> stopping_{false};
+  std::atomic<uint64_t> dropped_{0};  // refused by the stream (full, closed)
 
   // Event loop thread only.
   bool broken_ = false;

@@ -1,5 +1,7 @@
 #include "fake_transport.hpp"
 
+#include "runtime/system_processes.hpp"
+
 #include <atomic>
 #include <map>
 
@@ -142,3 +144,8 @@ std::unique_ptr<detail::Transport> detail::makeTransport(
 }
 
 }  // namespace process
+
+namespace process::detail {
+// The runtime alone has no system processes (src/system is not linked).
+void startSystemProcesses(ContextImpl& /*context*/) {}
+}  // namespace process::detail

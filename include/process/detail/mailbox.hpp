@@ -53,6 +53,19 @@ class Mailbox {
     return head_.load(std::memory_order_seq_cst) != &stub_;
   }
 
+  // The consumer only: calls f(event) for each event still queued, oldest
+  // first, taking none (what /__processes__ shows). A push half done ends
+  // the walk early: what follows it is not seen.
+  template <typename F>
+  void forEachQueued(F&& f) {
+    for (MailboxNode* node = tail_; node != nullptr;
+         node = node->next.load(std::memory_order_acquire)) {
+      if (node != &stub_) {
+        f(*static_cast<Event*>(node));
+      }
+    }
+  }
+
   // The consumer only. False also while a push is half done.
   bool empty() const {
     return tail_ == &stub_ && head_.load(std::memory_order_seq_cst) == &stub_;
