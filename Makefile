@@ -1,7 +1,7 @@
 # The two commands: `make demo` and `make test`. Each installs what is missing
 # (scripts/setup.sh), configures, builds, and runs.
-.PHONY: all setup build demo test test-asan test-tsan fuzz bench format tidy \
-  check-layers clean
+.PHONY: all setup configure build demo test test-asan test-tsan test-shared \
+  deb fuzz bench format tidy check-layers clean
 
 # Seconds each fuzz target runs for (make fuzz FUZZ_SECONDS=600).
 FUZZ_SECONDS ?= 60
@@ -11,11 +11,15 @@ all: build
 setup:
 	@scripts/setup.sh
 
-build: setup
+configure: setup
 	cmake --preset default
+
+build: configure
 	cmake --build --preset default
 
-demo: build
+# The demo builds the library and its one example, not the tests.
+demo: configure
+	cmake --build --preset default --target leader_follower
 	./build/default/examples/leader_follower
 
 test: build
@@ -30,6 +34,17 @@ test-tsan: setup
 	cmake --preset tsan
 	cmake --build --preset tsan
 	ctest --preset tsan
+
+# libprocession.so (PROCESSION_SHARED=ON): the library and the tool, and the
+# tests of its install and .deb (tests/install); not the whole suite again.
+test-shared: setup
+	cmake --preset shared
+	cmake --build --preset shared
+	ctest --preset shared
+
+# build/default/libprocession-dev_<version>_<arch>.deb (cpack -G DEB).
+deb: build
+	cpack --preset default
 
 fuzz:
 	@scripts/setup.sh fuzz
