@@ -64,7 +64,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # FindProtobuf). The run-time libraries of the tool (and of
 # libprocession.so) are added by dpkg-shlibdeps.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "libgoogle-glog-dev, libprotobuf-dev, nlohmann-json3-dev")
+  "libgoogle-glog-dev, libgflags-dev, libprotobuf-dev, nlohmann-json3-dev")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # protobuf_generate() for a consumer's own .proto files wants protoc;
 # Procession::gtest (the AWAIT_* macros, gmock.hpp) wants GoogleTest.

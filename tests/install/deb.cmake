@@ -46,7 +46,7 @@ foreach(clause ${clauses})
   endforeach()
   expect("an installed package for Depends clause '${clause}'" found)
 endforeach()
-foreach(needed libgoogle-glog-dev libprotobuf-dev nlohmann-json3-dev)
+foreach(needed libgoogle-glog-dev libgflags-dev libprotobuf-dev nlohmann-json3-dev)
   expect("Depends on ${needed}: ${Depends}" needed IN_LIST depended_on)
 endforeach()
 
