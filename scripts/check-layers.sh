@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 
 # The layers of src/, lowest first: a file may include its own layer's
 # headers and those of the layers before it (docs/architecture.md).
-layers=(core runtime net http transport testing)
+layers=(core runtime net http transport metrics system testing)
 MAX_LINES=${MAX_LINES:-600}
 
 check_sizes=false

@@ -8,6 +8,7 @@ packages=(
   libasio-dev node-llhttp libcli11-dev nlohmann-json3-dev curl
   libprotobuf-dev protobuf-compiler
   nftables
+  prometheus
 )
 # `setup.sh fuzz`: also what the libFuzzer targets need; `setup.sh tidy`:
 # also clang-tidy, for `make tidy`.

@@ -10,7 +10,8 @@
 // first use from LIBPROCESS_IP (default 127.0.0.1), LIBPROCESS_PORT (0: any
 // free port), LIBPROCESS_ADVERTISE_IP/_PORT (what goes into UPIDs) and
 // LIBPROCESS_NUM_WORKER_THREADS (default: the number of cores), and
-// PROCESSION_PEER_TIMEOUT (a duration such as "5secs"; default 30secs).
+// PROCESSION_PEER_TIMEOUT (a duration such as "5secs"; default 30secs) and
+// PROCESSION_SYSTEM_ENDPOINTS (0 turns Options::systemEndpoints off).
 //
 // Each context serves libprocess's wire protocol on its port: processes on
 // other nodes (libprocess, compactor or Procession, in this OS process or
@@ -80,6 +81,10 @@ class Context {
     // keepalive and TCP_USER_TIMEOUT, so it works against any peer. (Also
     // when a test's <process/testing/faults.hpp> cut lasts this long.)
     Duration peerTimeout = Seconds(30);
+    // The operators' endpoints every node serves, as libprocess's do
+    // (/metrics/snapshot, /metrics/prometheus, …; docs/guide.md, "Metrics").
+    // Off: they answer 404; metrics::add still works.
+    bool systemEndpoints = true;
     Limits limits{};
   };
 

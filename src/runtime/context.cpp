@@ -18,6 +18,7 @@
 
 #include "runtime/faults.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/system_processes.hpp"
 #include "runtime/transport.hpp"
 
 namespace process {
@@ -67,7 +68,9 @@ void initializeLogging() {
 
 ContextImpl::ContextImpl(const Context::Options& options)
     : inMemoryLocalPeers(options.inMemoryLocalPeers),
-      maxQueuedBytesPerProcess(options.limits.maxQueuedBytesPerProcess) {
+      maxQueuedBytesPerProcess(options.limits.maxQueuedBytesPerProcess),
+      systemEndpoints(options.systemEndpoints),
+      startedAt(Clock::now()) {
   initializeLogging();
   transport = makeTransport(*this, options);
   bound = transport->bound();
@@ -86,6 +89,7 @@ ContextImpl::ContextImpl(const Context::Options& options)
   const int workers = options.workers > 0 ? options.workers : defaultWorkers();
   scheduler =
       std::make_unique<Scheduler>(workers, &Runtime::run, &transport->poller());
+  counters.bind(scheduler.get());
   std::unique_lock<std::shared_mutex> guard(contextsMutex());
   contexts().push_back(this);
   if (inMemoryLocalPeers) {
@@ -93,6 +97,20 @@ ContextImpl::ContextImpl(const Context::Options& options)
   }
   guard.unlock();
   faults::attach(*this, options.peerTimeout);
+  startSystemProcesses(*this);
+}
+
+bool ContextImpl::isSystemProcess(const UPID& pid) const {
+  return std::find(systemProcesses_.begin(), systemProcesses_.end(), pid) !=
+         systemProcesses_.end();
+}
+
+uint64_t ContextImpl::deepestQueue() const {
+  uint64_t deepest = 0;
+  registry.forEach([&deepest](const ProcessBase& process) {
+    deepest = std::max(deepest, process.mailbox_.depth());
+  });
+  return deepest;
 }
 
 ContextImpl::~ContextImpl() {
@@ -228,6 +246,12 @@ Context::Options optionsFromEnvironment() {
                                 "' is not a number of threads");
   }
   options.workers = static_cast<int>(count);
+  const std::string endpoints = environment("PROCESSION_SYSTEM_ENDPOINTS", "1");
+  if (endpoints != "0" && endpoints != "1") {
+    throw std::invalid_argument("PROCESSION_SYSTEM_ENDPOINTS='" + endpoints +
+                                "' is neither 0 nor 1");
+  }
+  options.systemEndpoints = endpoints == "1";
   const std::string peerTimeout = environment("PROCESSION_PEER_TIMEOUT", "");
   if (!peerTimeout.empty()) {
     Try<Duration> parsed = Duration::parse(peerTimeout);
@@ -361,10 +385,14 @@ void finalize(bool finalize_wsa) {
   // The library's executors (defer(f) without a pid) stay: they hold no
   // state of the program's, and defer() would find them gone. So does the
   // caller, if it is a process: it cannot wait for itself.
+  // The system processes (the "metrics" registry, …) stay too, as if
+  // made anew by the next initialize(): metrics::add must keep working.
   const ProcessBase* caller = currentProcess();
-  detail::implOf(*context).terminateAllBut([caller](const UPID& pid) {
+  detail::ContextImpl& impl = detail::implOf(*context);
+  impl.terminateAllBut([caller, &impl](const UPID& pid) {
     return pid.id.rfind("__executor__", 0) == 0 ||
-           (caller != nullptr && pid == caller->self());
+           (caller != nullptr && pid == caller->self()) ||
+           impl.isSystemProcess(pid);
   });
 }
 

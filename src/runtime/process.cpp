@@ -104,6 +104,7 @@ bool waitTerminated(const CellRef& cell, const Duration& timeout) {
 }
 
 void QueuedMessage::run(ProcessBase& process) {
+  Runtime::contextOf(process)->counters.add(RuntimeCounters::kMessagesReceived);
   if (arrivedBytes > 0) {
     Runtime::tookArrived(process, arrivedBytes);
   }
@@ -235,13 +236,14 @@ void Runtime::run(ProcessBase* process) {
 }
 
 void Runtime::runBatch(ProcessBase* process, int batch) {
+  int handled = 0;
   {
     CurrentProcess current(process);
     if (!process->initialized_) {
       process->initialized_ = true;
       guarded("initialize()", process->pid_, [&] { process->initialize(); });
     }
-    for (int handled = 0; handled < batch; ++handled) {
+    for (; handled < batch; ++handled) {
       deliveriesThisEvent = 0;
       if ((process->state_.load(std::memory_order_acquire) & kTerminating) !=
           0) {
@@ -259,6 +261,9 @@ void Runtime::runBatch(ProcessBase* process, int batch) {
       delete event;
     }
   }
+  // Once per batch, in this worker's own block (runtime/counters.hpp).
+  process->context_->counters.add(RuntimeCounters::kEventsRun,
+                                  static_cast<uint64_t>(handled));
 
   if ((process->state_.load(std::memory_order_acquire) & kTerminating) != 0) {
     terminateNow(process);

@@ -88,6 +88,7 @@ void InboundConnection::handleMessage(DecodedRequest& request, Ticket ticket) {
 
 void InboundConnection::complete(Ticket ticket,
                                  const Future<http::Response>& response) {
+  network_.countHttpAnswer(response.isReady() ? response->code : 500);
   if (!closed_) {
     session_.answer(ticket, response);
   }

@@ -2,9 +2,16 @@
 // running the process pops. Pushing is one atomic exchange (wait-free);
 // popping takes no lock. (The intrusive multi-producer queue described by
 // Dmitry Vyukov, written for this project.)
+//
+// It also counts pushes and pops, so that depth() can be read from any
+// thread (the metric procession/event_queue_depth_max). The push count
+// sits beside `head_`, whose cache line the pusher's exchange has just
+// taken, so its increment meets no other core; the pop count has one
+// writer, the consumer, and is a plain store.
 #pragma once
 
 #include <atomic>
+#include <cstdint>
 
 #include <process/detail/event.hpp>
 
@@ -17,7 +24,18 @@ class Mailbox {
   Mailbox& operator=(const Mailbox&) = delete;
 
   // Any thread.
-  void push(Event* event) { pushNode(event); }
+  void push(Event* event) {
+    pushNode(event);
+    pushed_.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // Any thread: events pushed and not yet popped, approximately (the two
+  // counts are read one after the other).
+  uint64_t depth() const {
+    const uint64_t popped = popped_.load(std::memory_order_relaxed);
+    const uint64_t pushed = pushed_.load(std::memory_order_relaxed);
+    return pushed > popped ? pushed - popped : 0;
+  }
 
   // The consumer only. Null when empty, or when a push is half done (the
   // mailbox is then not empty(): try again).
@@ -33,7 +51,7 @@ class Mailbox {
     }
     if (next != nullptr) {
       tail_ = next;
-      return static_cast<Event*>(tail);
+      return popped(tail);
     }
     if (tail != head_.load(std::memory_order_acquire)) {
       return nullptr;  // a producer is between its two steps
@@ -42,7 +60,7 @@ class Mailbox {
     next = tail->next.load(std::memory_order_acquire);
     if (next != nullptr) {
       tail_ = next;
-      return static_cast<Event*>(tail);
+      return popped(tail);
     }
     return nullptr;
   }
@@ -59,6 +77,12 @@ class Mailbox {
   }
 
  private:
+  Event* popped(MailboxNode* node) {
+    popped_.store(popped_.load(std::memory_order_relaxed) + 1,
+                  std::memory_order_relaxed);
+    return static_cast<Event*>(node);
+  }
+
   void pushNode(MailboxNode* node) {
     node->next.store(nullptr, std::memory_order_relaxed);
     MailboxNode* previous = head_.exchange(node, std::memory_order_seq_cst);
@@ -66,7 +90,9 @@ class Mailbox {
   }
 
   std::atomic<MailboxNode*> head_;  // where producers push
-  MailboxNode* tail_;               // where the consumer pops
+  std::atomic<uint64_t> pushed_{0};
+  MailboxNode* tail_;  // where the consumer pops
+  std::atomic<uint64_t> popped_{0};
   MailboxNode stub_;
 };
 
