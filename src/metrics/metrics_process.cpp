@@ -125,7 +125,8 @@ Future<std::vector<Sample>> MetricsProcess::sample(
                                     .kind = metric->kind(),
                                     .value = None(),
                                     .statistics = metric->statistics(),
-                                    .windowSum = metric->windowSum()});
+                                    .windowSum = metric->windowSum(),
+                                    .unit = metric->unit()});
   }
   Future<Nothing> answered =
       await(taken->values).then([] { return Nothing(); });

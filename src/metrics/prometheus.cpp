@@ -1,7 +1,7 @@
 #include "metrics/prometheus.hpp"
 
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <set>
 #include <utility>
 
@@ -28,8 +28,9 @@ std::string number(double value) {
     return value > 0 ? "+Inf" : "-Inf";
   }
   char text[32];
-  std::snprintf(text, sizeof(text), "%.17g", value);
-  return text;
+  // The shortest text that reads back as the same double.
+  const std::to_chars_result end = std::to_chars(text, text + sizeof(text), value);
+  return std::string(text, end.ptr);
 }
 
 // HELP text escapes backslash and newline (the format's only two).
@@ -80,8 +81,22 @@ class Writer {
   std::string text_;
 };
 
+// A timer's name and scale in seconds: "x_ms" → "x_seconds", 0.001.
+std::pair<std::string, double> inSeconds(const Sample& sample,
+                                         std::string name) {
+  if (sample.unit.isNone()) {
+    return {std::move(name), 1};
+  }
+  const std::string suffix = "_" + sample.unit->suffix;
+  if (endsWith(name, suffix)) {
+    name.erase(name.size() - suffix.size());
+  }
+  return {name + "_seconds", sample.unit->seconds};
+}
+
 void writeSummary(Writer& writer, const Sample& sample,
-                  const std::string& name) {
+                  const std::string& base) {
+  const auto [name, scale] = inSeconds(sample, base);
   const Statistics<double>& statistics = sample.statistics.get();
   if (!writer.family(sample, name, "summary",
                      {name, name + "_sum", name + "_count"})) {
@@ -92,9 +107,9 @@ void writeSummary(Writer& writer, const Sample& sample,
       {"0.95", statistics.p95},  {"0.99", statistics.p99},
       {"0.999", statistics.p999}};
   for (const auto& [quantile, value] : quantiles) {
-    writer.line(name + "{quantile=\"" + quantile + "\"}", value);
+    writer.line(name + "{quantile=\"" + quantile + "\"}", value * scale);
   }
-  writer.line(name + "_sum", sample.windowSum.getOrElse(0));
+  writer.line(name + "_sum", sample.windowSum.getOrElse(0) * scale);
   writer.line(name + "_count", static_cast<double>(statistics.count));
 }
 
@@ -131,6 +146,11 @@ std::string renderPrometheus(const std::vector<Sample>& samples) {
       const std::string name = endsWith(base, "_total") ? base : base + "_total";
       if (writer.family(sample, name, "counter", {name})) {
         writer.line(name, sample.value.get());
+      }
+    } else if (sample.kind == Metric::Kind::kTimer) {
+      const auto [name, scale] = inSeconds(sample, base);
+      if (writer.family(sample, name, "gauge", {name})) {
+        writer.line(name, sample.value.get() * scale);
       }
     } else if (writer.family(sample, base, "gauge", {base})) {
       writer.line(base, sample.value.get());

@@ -18,6 +18,7 @@ struct Sample {
   Option<double> value;  // None: it failed, or did not answer in time
   Option<Statistics<double>> statistics;
   Option<double> windowSum;
+  Option<Metric::Unit> unit;  // a timer's
 };
 
 // libprocess's /metrics/snapshot: name → value, and for a windowed metric

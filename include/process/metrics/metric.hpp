@@ -15,9 +15,10 @@
 // also records (value, Clock::now()) in a TimeSeries under a short spin
 // lock, as libprocess does.
 //
-// Ours: kind() says whether it is a counter, a gauge or a timer, for the
-// Prometheus exposition (/metrics/prometheus), and windowSum() gives the
-// sum of the window's values for a summary's _sum.
+// Ours: kind() says whether it is a counter, a gauge or a timer, unit()
+// a timer's unit, for the Prometheus exposition (/metrics/prometheus, which
+// shows times in seconds, Prometheus's base unit), and windowSum() gives
+// the sum of the window's values for a summary's _sum.
 #pragma once
 
 #include <memory>
@@ -43,6 +44,13 @@ class Metric {
 
   virtual Future<double> value() const = 0;
   virtual Kind kind() const { return Kind::kGauge; }
+
+  // A timer's unit: the suffix its name ends with ("ms") and its length.
+  struct Unit {
+    std::string suffix;
+    double seconds = 1;
+  };
+  virtual Option<Unit> unit() const { return None(); }
 
   const std::string& name() const { return data_->name; }
 

@@ -43,6 +43,9 @@ class Timer : public Metric {
     return data_->last.get();
   }
   Kind kind() const override { return Kind::kTimer; }
+  Option<Unit> unit() const override {
+    return Unit{.suffix = T::units(), .seconds = T(1).secs()};
+  }
 
   void start() {
     const Time now = Clock::now();
