@@ -125,6 +125,7 @@ TEST(MetricsEndpointTest, SnapshotIsAJsonObjectOfEveryMetric) {
         "procession/messages_dropped",
         "procession/messages_dropped/no_such_process",
         "procession/messages_dropped/peer_lost",
+        "procession/messages_dropped/invalid_upid",
         "procession/connections_outbound", "procession/connections_inbound",
         "procession/bytes_in", "procession/bytes_out",
         "procession/http_requests/2xx", "procession/http_requests/4xx",

@@ -1,5 +1,6 @@
 #include "metrics/builtin.hpp"
 
+#include <cctype>
 #include <functional>
 #include <string>
 #include <utility>
@@ -27,13 +28,11 @@ class Builtin final : public Metric {
   const std::function<double()> read_;
 };
 
-// "peer lost" → "peer_lost".
+// "invalid UPID" → "invalid_upid".
 std::string snakeCase(const char* text) {
   std::string name(text);
   for (char& c : name) {
-    if (c == ' ') {
-      c = '_';
-    }
+    c = c == ' ' ? '_' : static_cast<char>(std::tolower(c));
   }
   return name;
 }
