@@ -97,7 +97,8 @@ class Sender : public Process<Sender> {
 
 // promtool, which scripts/setup.sh installs (Debian's prometheus).
 std::string promtool() {
-  for (const char* candidate : {"/usr/bin/promtool", "/usr/local/bin/promtool"}) {
+  for (const char* candidate :
+       {"/usr/bin/promtool", "/usr/local/bin/promtool"}) {
     if (::access(candidate, X_OK) == 0) {
       return candidate;
     }
@@ -143,8 +144,8 @@ TEST(MetricsEndpointTest, JsonpWrapsTheSnapshot) {
   ASSERT_GT(response.body.size(), 6U);
   EXPECT_EQ("show(", response.body.substr(0, 5));
   EXPECT_EQ(')', response.body.back());
-  nlohmann::json body = nlohmann::json::parse(
-      response.body.substr(5, response.body.size() - 6));
+  nlohmann::json body =
+      nlohmann::json::parse(response.body.substr(5, response.body.size() - 6));
   EXPECT_TRUE(body.contains("procession/processes"));
 }
 
@@ -309,8 +310,9 @@ TEST(MetricsEndpointTest, PrometheusTextPassesPromtool) {
   EXPECT_TRUE(has("test_latency_seconds_count 4"));
   EXPECT_TRUE(has("# TYPE procession_messages_sent_total counter"));
   EXPECT_TRUE(has("# TYPE procession_processes gauge"));
-  EXPECT_TRUE(has("# HELP procession_processes Procession metric "
-                  "'procession/processes'"));
+  EXPECT_TRUE(
+      has("# HELP procession_processes Procession metric "
+          "'procession/processes'"));
 
   const std::string tool = promtool();
   ASSERT_FALSE(tool.empty())
@@ -351,8 +353,8 @@ TEST(MetricsEndpointTest, TheNodesRequestLimitsApply) {
   Context node(options);
   http::Headers headers;
   headers["X-Padding"] = std::string(4096, 'x');
-  Future<http::Response> response = http::get(
-      metricsOf(node), std::string("snapshot"), None(), headers);
+  Future<http::Response> response =
+      http::get(metricsOf(node), std::string("snapshot"), None(), headers);
   AWAIT_READY(response);
   EXPECT_EQ(431, response->code);
 }

@@ -26,7 +26,6 @@ using process::metrics::Counter;
 using process::metrics::PullGauge;
 using process::metrics::PushGauge;
 
-
 namespace {
 
 Context::Options localNode() {
@@ -42,8 +41,7 @@ std::map<std::string, double> snapshotOf(Context& node,
       metrics::snapshot(node, timeout);
   EXPECT_TRUE(snapshot.await(Seconds(30)));
   EXPECT_TRUE(snapshot.isReady()) << "snapshot not ready";
-  return snapshot.isReady() ? snapshot.get()
-                            : std::map<std::string, double>{};
+  return snapshot.isReady() ? snapshot.get() : std::map<std::string, double>{};
 }
 
 class Gauged : public Process<Gauged> {
@@ -166,8 +164,9 @@ TEST(MetricsTest, APullGaugeThatDoesNotAnswerInTimeIsLeftOut) {
   AWAIT_READY(metrics::add(node, slow));
   AWAIT_READY(metrics::add(node, Counter("test/fast")));
   // A gauge that fails is left out as well.
-  AWAIT_READY(metrics::add(
-      node, PullGauge("test/failing", [] { return Future<double>(Failure("x")); })));
+  AWAIT_READY(metrics::add(node, PullGauge("test/failing", [] {
+                             return Future<double>(Failure("x"));
+                           })));
 
   Clock::pause();
   Future<std::map<std::string, double>> snapshot =

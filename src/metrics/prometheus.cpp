@@ -29,7 +29,8 @@ std::string number(double value) {
   }
   char text[32];
   // The shortest text that reads back as the same double.
-  const std::to_chars_result end = std::to_chars(text, text + sizeof(text), value);
+  const std::to_chars_result end =
+      std::to_chars(text, text + sizeof(text), value);
   return std::string(text, end.ptr);
 }
 
@@ -56,8 +57,8 @@ bool endsWith(const std::string& text, const std::string& suffix) {
 class Writer {
  public:
   // False (and nothing written) if one of `names` was written before.
-  bool family(const Sample& sample, const std::string& name,
-              const char* type, const std::vector<std::string>& names) {
+  bool family(const Sample& sample, const std::string& name, const char* type,
+              const std::vector<std::string>& names) {
     for (const std::string& taken : names) {
       if (taken_.contains(taken)) {
         VLOG(1) << "Metric '" << sample.name << "' is left out of "
@@ -103,8 +104,10 @@ void writeSummary(Writer& writer, const Sample& sample,
     return;
   }
   const std::pair<const char*, double> quantiles[] = {
-      {"0.5", statistics.p50},   {"0.9", statistics.p90},
-      {"0.95", statistics.p95},  {"0.99", statistics.p99},
+      {"0.5", statistics.p50},
+      {"0.9", statistics.p90},
+      {"0.95", statistics.p95},
+      {"0.99", statistics.p99},
       {"0.999", statistics.p999}};
   for (const auto& [quantile, value] : quantiles) {
     writer.line(name + "{quantile=\"" + quantile + "\"}", value * scale);
@@ -143,7 +146,8 @@ std::string renderPrometheus(const std::vector<Sample>& samples) {
       continue;
     }
     if (sample.kind == Metric::Kind::kCounter) {
-      const std::string name = endsWith(base, "_total") ? base : base + "_total";
+      const std::string name =
+          endsWith(base, "_total") ? base : base + "_total";
       if (writer.family(sample, name, "counter", {name})) {
         writer.line(name, sample.value.get());
       }

@@ -47,8 +47,7 @@ Option<PID<MetricsProcess>> metricsProcessOf(detail::ContextImpl& context) {
   return found->second;
 }
 
-void forgetMetricsProcess(detail::ContextImpl& context,
-                          const UPID& pid) {
+void forgetMetricsProcess(detail::ContextImpl& context, const UPID& pid) {
   std::lock_guard<std::mutex> guard(registriesMutex());
   auto found = registries().find(&context);
   if (found != registries().end() && found->second == pid) {

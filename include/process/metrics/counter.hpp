@@ -24,7 +24,8 @@ class Counter : public Metric {
  public:
   explicit Counter(const std::string& name,
                    const Option<Duration>& window = None())
-      : Metric(name, window), value_(std::make_shared<std::atomic<int64_t>>(0)) {
+      : Metric(name, window),
+        value_(std::make_shared<std::atomic<int64_t>>(0)) {
     push(0);
   }
 

@@ -98,7 +98,7 @@ class Metric {
       }
     }
     const std::string name;
-    detail::SpinLock lock;                          // guards *history
+    detail::SpinLock lock;                        // guards *history
     std::unique_ptr<TimeSeries<double>> history;  // set once, if windowed
   };
 

@@ -39,15 +39,14 @@ Future<std::map<std::string, double>> snapshot(Context& context,
 }  // namespace internal
 
 template <typename T>
-requires std::is_base_of_v<Metric, T>
-Future<Nothing> add(Context& context, const T& metric) {
+requires std::is_base_of_v<Metric, T> Future<Nothing> add(Context& context,
+                                                          const T& metric) {
   // The registry holds a copy: removing it drops the registry's only copy.
   return internal::add(context, Owned<Metric>(new T(metric)));
 }
 
 template <typename T>
-requires std::is_base_of_v<Metric, T>
-Future<Nothing> add(const T& metric) {
+requires std::is_base_of_v<Metric, T> Future<Nothing> add(const T& metric) {
   return add(Context::instance(), metric);
 }
 

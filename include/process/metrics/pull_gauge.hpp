@@ -2,18 +2,12 @@
 // (libprocess's): a function returning Future<double>, usually deferred
 // onto the process that owns the figure, so that it reads its own state.
 //
-//   class Queue : public Process<Queue> {
-//    public:
-//     Queue()
-//         : size_("service/queue_size",
-//                 defer(self(), &Queue::size)) {}
-//     void initialize() override { metrics::add(size_); }
-//     void finalize() override { metrics::remove(size_); }
-//     double size() { return static_cast<double>(items_.size()); }
-//    private:
-//     metrics::PullGauge size_;
-//     std::deque<int> items_;
-//   };
+//   PID<Queue> queue = spawn(new Queue(), true);
+//   metrics::PullGauge depth("service/queue_depth",
+//                            defer(queue, &Queue::depth));  // double depth()
+//   metrics::add(depth);
+//   …
+//   metrics::remove(depth);  // before the queue terminates
 //
 // The function must stay safe to call until metrics::remove's future is
 // ready. A snapshot with ?timeout= leaves out a gauge that has not answered

@@ -23,7 +23,8 @@ namespace process::metrics {
 class PushGauge : public Metric {
  public:
   explicit PushGauge(const std::string& name)
-      : Metric(name, None()), value_(std::make_shared<std::atomic<double>>(0)) {}
+      : Metric(name, None()),
+        value_(std::make_shared<std::atomic<double>>(0)) {}
 
   Future<double> value() const override {
     return value_->load(std::memory_order_relaxed);
