@@ -4,10 +4,14 @@
 
 namespace process::detail {
 
+thread_local TurnCounts turnCounts;
 thread_local const RuntimeCounters* RuntimeCounters::cachedOwner = nullptr;
 thread_local RuntimeCounters::Block* RuntimeCounters::cachedBlock = nullptr;
 
 void RuntimeCounters::addSlow(Kind kind, uint64_t n) {
+  if (n == 0) {
+    return;
+  }
   const Scheduler* scheduler = scheduler_.load(std::memory_order_acquire);
   // Only a worker caches its block: it lives no longer than its context,
   // so its cache never outlives the counters it points into.

@@ -22,6 +22,15 @@ namespace process::detail {
 
 class Scheduler;
 
+// What the process running on this thread sent and received during the
+// current batch: plain integers, handed to RuntimeCounters::addBatch when
+// the batch ends (runtime/process.cpp), so a message costs no look-up.
+struct TurnCounts {
+  uint64_t sent = 0;
+  uint64_t received = 0;
+};
+extern thread_local TurnCounts turnCounts;
+
 class RuntimeCounters {
  public:
   enum Kind : size_t { kEventsRun, kMessagesSent, kMessagesReceived, kKinds };
@@ -35,12 +44,25 @@ class RuntimeCounters {
   // Any thread, lock-free; a worker's first count takes a lock once.
   void add(Kind kind, uint64_t n = 1) {
     if (Block* mine = cachedBlockFor(this)) {
-      std::atomic<uint64_t>& count = mine->counts[kind];
-      count.store(count.load(std::memory_order_relaxed) + n,
-                  std::memory_order_relaxed);
+      bump(mine->counts[kind], n);
       return;
     }
     addSlow(kind, n);
+  }
+
+  // The end of a batch on a worker: its events, and the messages its
+  // processes sent and received (counted in TurnCounts meanwhile), with one
+  // look-up of this thread's block.
+  void addBatch(uint64_t events, uint64_t sent, uint64_t received) {
+    if (Block* mine = cachedBlockFor(this)) {
+      bump(mine->counts[kEventsRun], events);
+      bump(mine->counts[kMessagesSent], sent);
+      bump(mine->counts[kMessagesReceived], received);
+      return;
+    }
+    addSlow(kEventsRun, events);
+    addSlow(kMessagesSent, sent);
+    addSlow(kMessagesReceived, received);
   }
 
   // Any thread: the sum over every block (a moment's counts may be missed).
@@ -50,6 +72,12 @@ class RuntimeCounters {
   struct alignas(64) Block {
     std::array<std::atomic<uint64_t>, kKinds> counts{};
   };
+
+  // The block's only writer adds without a read-modify-write.
+  static void bump(std::atomic<uint64_t>& count, uint64_t n) {
+    count.store(count.load(std::memory_order_relaxed) + n,
+                std::memory_order_relaxed);
+  }
 
   // The block this thread cached for `owner`, if it is one of its workers.
   static Block* cachedBlockFor(const RuntimeCounters* owner) {

@@ -104,7 +104,7 @@ bool waitTerminated(const CellRef& cell, const Duration& timeout) {
 }
 
 void QueuedMessage::run(ProcessBase& process) {
-  Runtime::contextOf(process)->counters.add(RuntimeCounters::kMessagesReceived);
+  ++turnCounts.received;  // counted in the batch's totals (runBatch)
   if (arrivedBytes > 0) {
     Runtime::tookArrived(process, arrivedBytes);
   }
@@ -261,9 +261,12 @@ void Runtime::runBatch(ProcessBase* process, int batch) {
       delete event;
     }
   }
-  // Once per batch, in this worker's own block (runtime/counters.hpp).
-  process->context_->counters.add(RuntimeCounters::kEventsRun,
-                                  static_cast<uint64_t>(handled));
+  // Once per batch, in this worker's own block (runtime/counters.hpp). A
+  // nested batch (help(), a blocked wait) is of the same context and takes
+  // what the outer one counted so far: nothing is lost or counted twice.
+  process->context_->counters.addBatch(static_cast<uint64_t>(handled),
+                                       std::exchange(turnCounts.sent, 0),
+                                       std::exchange(turnCounts.received, 0));
 
   if ((process->state_.load(std::memory_order_acquire) & kTerminating) != 0) {
     terminateNow(process);

@@ -136,7 +136,9 @@ void ProcessBase::send(const UPID& to, const std::string& name,
     detail::logDroppedMessage(name, to, "an invalid or empty UPID");
     return;
   }
-  if (context_ != nullptr) {
+  if (currentProcess() == this) {
+    ++detail::turnCounts.sent;  // the batch's totals (Runtime::runBatch)
+  } else if (context_ != nullptr) {
     context_->counters.add(detail::RuntimeCounters::kMessagesSent);
   }
   if (context_ != nullptr && context_->isRemote(to.address)) {
