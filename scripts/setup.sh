@@ -9,6 +9,7 @@ packages=(
   libprotobuf-dev protobuf-compiler
   nftables
   dpkg-dev file
+  prometheus
 )
 # `setup.sh fuzz`: also what the libFuzzer targets need; `setup.sh tidy`:
 # also clang-tidy, for `make tidy`.

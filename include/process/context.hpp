@@ -11,7 +11,8 @@
 // free port), LIBPROCESS_ADVERTISE_IP/_PORT (what goes into UPIDs) and
 // LIBPROCESS_NUM_WORKER_THREADS (default: the number of cores), and
 // PROCESSION_PEER_TIMEOUT (a duration such as "5secs"; default 30secs) and
-// PROCESSION_SYSTEM_ENDPOINTS (0 or false: no /help, /__processes__, …).
+// PROCESSION_SYSTEM_ENDPOINTS (0 or false: no /help, /__processes__,
+// /metrics/snapshot, …).
 //
 // Each context serves libprocess's wire protocol on its port: processes on
 // other nodes (libprocess, compactor or Procession, in this OS process or
@@ -82,9 +83,10 @@ class Context {
     // when a test's <process/testing/faults.hpp> cut lasts this long.)
     Duration peerTimeout = Seconds(30);
     // The node's own endpoints: /__processes__, /__network__, /help,
-    // /logging/toggle, /system/stats.json (docs/guide.md, System
-    // endpoints). PROCESSION_SYSTEM_ENDPOINTS=0 (or false) turns them off
-    // for the default context.
+    // /logging/toggle, /system/stats.json (docs/guide.md, System endpoints)
+    // and /metrics/snapshot, /metrics/prometheus ("Metrics"). Off: none of
+    // them is served (metrics::add still works). PROCESSION_SYSTEM_ENDPOINTS=0
+    // (or false) turns them off for the default context.
     bool systemEndpoints = true;
     Limits limits{};
   };

@@ -71,6 +71,11 @@ class EventLoop final : public detail::Poller {
   // idle connection costs no buffer. Only for the thread running the loop.
   std::vector<char>& readBuffer() { return readBuffer_; }
 
+  // Bytes every stream on this loop read and wrote (any thread): one
+  // relaxed add per system call, for the node's metrics.
+  std::atomic<uint64_t>& bytesRead() { return bytesRead_; }
+  std::atomic<uint64_t>& bytesWritten() { return bytesWritten_; }
+
   // Runs f on the loop. (Running it at once on a thread outside the loop
   // while holding the poll token left idle workers out of the poller:
   // nobody watched the sockets until the next wake-up.)
@@ -100,6 +105,8 @@ class EventLoop final : public detail::Poller {
   // The holder of polling_ is blocked in the loop (not busy-polling).
   std::atomic<bool> blocked_{false};
   std::atomic<bool> interrupted_{false};
+  std::atomic<uint64_t> bytesRead_{0};
+  std::atomic<uint64_t> bytesWritten_{0};
 };
 
 // Logs the first `burst` occurrences of a kind of trouble and then every

@@ -51,12 +51,15 @@ Deadline deadlineAfter(const Duration& timeout) {
 
 Stream::Stream(EventLoop& loop, asio::ip::tcp::socket socket)
     : loop_(loop), socket_(std::move(socket)), peerName_(nameOf(socket_)) {
+  queue_.countWrittenIn(&loop.bytesWritten());
   keepFromChildren(socket_.native_handle());
   opened();
   queue_.open(socket_.native_handle());  // nothing is queued yet
 }
 
-Stream::Stream(EventLoop& loop) : loop_(loop), socket_(loop.io()) {}
+Stream::Stream(EventLoop& loop) : loop_(loop), socket_(loop.io()) {
+  queue_.countWrittenIn(&loop.bytesWritten());
+}
 
 Stream::~Stream() {
   if (timerArmed_) {
@@ -177,6 +180,8 @@ void Stream::onReadable() {
     bytesRead_.store(
         bytesRead_.load(std::memory_order_relaxed) + static_cast<uint64_t>(got),
         std::memory_order_relaxed);
+    loop_.bytesRead().fetch_add(static_cast<uint64_t>(got),
+                                std::memory_order_relaxed);
     handler->onData(buffer.data(), static_cast<size_t>(got));
     read = true;
   }

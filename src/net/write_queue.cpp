@@ -121,6 +121,10 @@ WriteQueue::Drained WriteQueue::drain() {
       progressed = true;
       written_.fetch_add(static_cast<uint64_t>(sent),
                          std::memory_order_relaxed);
+      if (total_ != nullptr) {
+        total_->fetch_add(static_cast<uint64_t>(sent),
+                          std::memory_order_relaxed);
+      }
       size_t left = static_cast<size_t>(sent);
       while (left > 0) {
         const size_t rest = inflight_.front().size() - inflightOffset_;

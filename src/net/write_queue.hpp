@@ -63,6 +63,9 @@ class WriteQueue {
   // 64 KiB and is reused (one a little larger, made for each batch of
   // answers, cost a page fault and a trim of the heap per batch).
   Appended write(std::string_view bytes);
+  // Also adds what is written to `total` (the loop's count), if set before
+  // anything is written.
+  void countWrittenIn(std::atomic<uint64_t>* total) { total_ = total; }
 
   // Writing may begin, on `fd`; true if bytes wait and the caller now holds
   // the token (the connect's own write).
@@ -115,6 +118,7 @@ class WriteQueue {
   size_t inflightOffset_ = 0;  // into inflight_.front()
   std::vector<std::string> used_;
   std::atomic<uint64_t> written_{0};
+  std::atomic<uint64_t>* total_ = nullptr;
   int error_ = 0;
   bool progressed_ = false;
 };

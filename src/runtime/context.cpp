@@ -68,7 +68,9 @@ void initializeLogging() {
 
 ContextImpl::ContextImpl(const Context::Options& options)
     : inMemoryLocalPeers(options.inMemoryLocalPeers),
-      maxQueuedBytesPerProcess(options.limits.maxQueuedBytesPerProcess) {
+      maxQueuedBytesPerProcess(options.limits.maxQueuedBytesPerProcess),
+      systemEndpoints(options.systemEndpoints),
+      startedAt(Clock::now()) {
   initializeLogging();
   transport = makeTransport(*this, options);
   bound = transport->bound();
@@ -87,6 +89,7 @@ ContextImpl::ContextImpl(const Context::Options& options)
   const int workers = options.workers > 0 ? options.workers : defaultWorkers();
   scheduler =
       std::make_unique<Scheduler>(workers, &Runtime::run, &transport->poller());
+  counters.bind(scheduler.get());
   std::unique_lock<std::shared_mutex> guard(contextsMutex());
   contexts().push_back(this);
   if (inMemoryLocalPeers) {
@@ -94,9 +97,20 @@ ContextImpl::ContextImpl(const Context::Options& options)
   }
   guard.unlock();
   faults::attach(*this, options.peerTimeout);
-  if (options.systemEndpoints) {
-    startSystemProcesses(*this);
-  }
+  startSystemProcesses(*this);
+}
+
+bool ContextImpl::isSystemProcess(const UPID& pid) const {
+  return std::find(systemProcesses_.begin(), systemProcesses_.end(), pid) !=
+         systemProcesses_.end();
+}
+
+uint64_t ContextImpl::deepestQueue() const {
+  uint64_t deepest = 0;
+  registry.forEach([&deepest](const ProcessBase& process) {
+    deepest = std::max(deepest, process.mailbox_.depth());
+  });
+  return deepest;
 }
 
 ContextImpl::~ContextImpl() {
@@ -372,14 +386,14 @@ void finalize(bool finalize_wsa) {
   // The library's executors (defer(f) without a pid) stay: they hold no
   // state of the program's, and defer() would find them gone. So does the
   // caller, if it is a process: it cannot wait for itself.
-  // Nor do the node's own processes (/help, /__processes__, …): libprocess
-  // makes them again at the next initialize(), ours never go.
+  // The system processes (the "metrics" registry, …) stay too, as if
+  // made anew by the next initialize(): metrics::add must keep working.
   const ProcessBase* caller = currentProcess();
-  const std::vector<UPID>& system = detail::implOf(*context).systemProcesses;
-  detail::implOf(*context).terminateAllBut([caller, &system](const UPID& pid) {
+  detail::ContextImpl& impl = detail::implOf(*context);
+  impl.terminateAllBut([caller, &impl](const UPID& pid) {
     return pid.id.rfind("__executor__", 0) == 0 ||
            (caller != nullptr && pid == caller->self()) ||
-           std::find(system.begin(), system.end(), pid) != system.end();
+           impl.isSystemProcess(pid);
   });
 }
 

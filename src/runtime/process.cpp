@@ -104,6 +104,7 @@ bool waitTerminated(const CellRef& cell, const Duration& timeout) {
 }
 
 void QueuedMessage::run(ProcessBase& process) {
+  ++turnCounts.received;  // counted in the batch's totals (runBatch)
   if (arrivedBytes > 0) {
     Runtime::tookArrived(process, arrivedBytes);
   }
@@ -236,13 +237,14 @@ void Runtime::run(ProcessBase* process) {
 }
 
 void Runtime::runBatch(ProcessBase* process, int batch) {
+  int handled = 0;
   {
     CurrentProcess current(process);
     if (!process->initialized_) {
       process->initialized_ = true;
       guarded("initialize()", process->pid_, [&] { process->initialize(); });
     }
-    for (int handled = 0; handled < batch; ++handled) {
+    for (; handled < batch; ++handled) {
       deliveriesThisEvent = 0;
       // One load for both: a terminate, and an inspection to answer before
       // the events ahead of it run.
@@ -265,6 +267,12 @@ void Runtime::runBatch(ProcessBase* process, int batch) {
       delete event;
     }
   }
+  // Once per batch, in this worker's own block (runtime/counters.hpp). A
+  // nested batch (help(), a blocked wait) is of the same context and takes
+  // what the outer one counted so far: nothing is lost or counted twice.
+  process->context_->counters.addBatch(static_cast<uint64_t>(handled),
+                                       std::exchange(turnCounts.sent, 0),
+                                       std::exchange(turnCounts.received, 0));
 
   if ((process->state_.load(std::memory_order_acquire) & kTerminating) != 0) {
     terminateNow(process);

@@ -145,6 +145,11 @@ void ProcessBase::send(const UPID& to, const std::string& name,
     detail::logDroppedMessage(name, to, "an invalid or empty UPID");
     return;
   }
+  if (currentProcess() == this) {
+    ++detail::turnCounts.sent;  // the batch's totals (Runtime::runBatch)
+  } else if (context_ != nullptr) {
+    context_->counters.add(detail::RuntimeCounters::kMessagesSent);
+  }
   if (context_ != nullptr && context_->isRemote(to.address)) {
     context_->transport->send(pid_, to, name, std::move(body));
     return;

@@ -91,6 +91,7 @@ bool Registry::insert(ProcessBase* process) {
   }
   slot = Slot{.hash = hash, .process = process};
   ++shard.count;
+  ++shard.inserted;
   return true;
 }
 
@@ -123,6 +124,7 @@ void Registry::remove(ProcessBase* process) {
     }
   }
   --shard.count;
+  ++shard.removed;
   // Give memory back after a crowd has gone (at an eighth full, halve).
   if (shard.slots.size() > 16 && shard.count * 8 < shard.slots.size()) {
     shard.resize(shard.slots.size() / 2);
@@ -151,6 +153,24 @@ std::vector<UPID> Registry::snapshot() const {
     }
   }
   return pids;
+}
+
+size_t Registry::inserted() const {
+  size_t total = 0;
+  for (const Shard& shard : shards_) {
+    std::lock_guard<std::mutex> guard(shard.mutex);
+    total += shard.inserted;
+  }
+  return total;
+}
+
+size_t Registry::removed() const {
+  size_t total = 0;
+  for (const Shard& shard : shards_) {
+    std::lock_guard<std::mutex> guard(shard.mutex);
+    total += shard.removed;
+  }
+  return total;
 }
 
 size_t Registry::size() const {

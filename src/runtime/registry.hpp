@@ -60,6 +60,23 @@ class Registry {
   CellRef lookup(std::string_view id) const;
   std::vector<UPID> snapshot() const;
   size_t size() const;
+  // Processes inserted and removed since the registry was made.
+  size_t inserted() const;
+  size_t removed() const;
+  // Calls f for each registered process, under its shard's lock (so the
+  // process cannot leave the registry, hence be freed, meanwhile): f must
+  // be short and must not spawn or terminate.
+  template <typename F>
+  void forEach(F&& f) const {
+    for (const Shard& shard : shards_) {
+      std::lock_guard<std::mutex> guard(shard.mutex);
+      for (const Slot& slot : shard.slots) {
+        if (slot.process != nullptr) {
+          f(*slot.process);
+        }
+      }
+    }
+  }
 
  private:
   struct Slot {
@@ -70,6 +87,8 @@ class Registry {
     mutable std::mutex mutex;
     std::vector<Slot, TableAllocator<Slot>> slots;
     size_t count = 0;
+    size_t inserted = 0;  // counted under the lock the insert takes anyway
+    size_t removed = 0;
 
     // The slot of `id`, or else the free slot that ends its probe run.
     size_t probe(std::string_view id, size_t hash) const;

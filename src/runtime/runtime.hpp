@@ -9,12 +9,15 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include <process/context.hpp>
 #include <process/detail/event.hpp>
 #include <process/detail/suspension.hpp>
 #include <process/process.hpp>
+#include <process/time.hpp>
 
+#include "runtime/counters.hpp"
 #include "runtime/drops.hpp"
 #include "runtime/hazard.hpp"
 #include "runtime/inspection.hpp"
@@ -79,20 +82,30 @@ class ContextImpl final : public Host {
   }
   void readerBusy() override { Scheduler::wakeSpareWorker(); }
 
+  // The processes every context runs for operators (src/metrics' "metrics",
+  // …; runtime/system_processes.hpp), which finalize() leaves running.
+  void addSystemProcess(const UPID& pid) { systemProcesses_.push_back(pid); }
+  bool isSystemProcess(const UPID& pid) const;
+  // The events queued for the process that has the most, now.
+  uint64_t deepestQueue() const;
+
   Address address;  // advertised
   Address bound;
   Registry registry;
+  // Before the scheduler: its workers' blocks outlive them.
+  RuntimeCounters counters;
   std::unique_ptr<Scheduler> scheduler;
   std::unique_ptr<Transport> transport;
   DropCounts drops;
   const bool inMemoryLocalPeers;
   const size_t maxQueuedBytesPerProcess;
-  // The node's own processes (system_processes.hpp), set as the context is
-  // made: finalize() leaves them running.
-  std::vector<UPID> systemProcesses;
+  // Whether the operators' endpoints (/metrics/snapshot, …) are served.
+  const bool systemEndpoints;
+  const Time startedAt;
 
  private:
   bool shutDown_ = false;
+  std::vector<UPID> systemProcesses_;  // written while the context is made
 };
 
 // The context behind a public Context.

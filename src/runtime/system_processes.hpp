@@ -1,8 +1,13 @@
-// The node's own processes (/__processes__, /__network__, /help,
-// /logging/toggle, /system/stats.json): the runtime starts them as a
-// context is made, unless Context::Options::systemEndpoints is off. They
-// live in a higher layer (src/system), which defines the hook; tests/seam,
-// which links the runtime alone, defines a fake.
+// The node's own processes: the metrics registry and its endpoints
+// (src/metrics), /__processes__, /__network__, /help, /logging/toggle and
+// /system/stats.json (src/system), started when the context is made; all
+// but the metrics registry only with Context::Options::systemEndpoints.
+//
+// The runtime cannot include the layers that define them, so, as with
+// makeTransport(), it declares the hook and the library's highest layer
+// defines it (src/system/system_processes.cpp); tests/seam links a fake
+// that starts nothing. The hook spawns each into `context` and names it
+// with ContextImpl::addSystemProcess, so that finalize() leaves it running.
 #pragma once
 
 #include <process/process.hpp>
@@ -11,8 +16,8 @@ namespace process::detail {
 
 class ContextImpl;
 
-// Spawns the system processes of `context` (on it) and records them in
-// context.systemProcesses. Called at the end of the context's making.
+// Spawns the system processes of `context` (on it). Called at the end of
+// the context's making.
 void startSystemProcesses(ContextImpl& context);
 
 // Requests for paths of `process` that none of its routes match go to

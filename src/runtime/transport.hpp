@@ -9,6 +9,7 @@
 // Poller (tests/runtime_seam_test.cpp) without a socket.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -88,6 +89,16 @@ class Host {
   ~Host() = default;
 };
 
+// What the network has carried, for the built-in metrics (src/metrics).
+struct TransportFigures {
+  uint64_t outboundConnections = 0;  // open now: one per peer node
+  uint64_t inboundConnections = 0;   // open now: accepted from peers
+  uint64_t bytesIn = 0;   // read from every socket of the node, since start
+  uint64_t bytesOut = 0;  // written to them
+  // Requests for routes answered, by status class: [0] 1xx … [4] 5xx.
+  std::array<uint64_t, 5> httpResponses{};
+};
+
 class Transport {
  public:
   virtual ~Transport() = default;
@@ -122,6 +133,8 @@ class Transport {
     (void)peer;
     (void)reason;
   }
+  // Any thread: what the network has carried (a fake carries nothing).
+  virtual TransportFigures figures() const { return {}; }
 };
 
 // The program is exiting (std::exit or the end of main): the network of

@@ -5,12 +5,19 @@
 
 #include <process/logging.hpp>
 
+#include "metrics/metrics_process.hpp"
 #include "runtime/runtime.hpp"
 #include "system/makers.hpp"
 
 namespace process::detail {
 
 void startSystemProcesses(ContextImpl& context) {
+  // The registry runs whether or not its endpoints are served:
+  // metrics::add works either way.
+  metrics::internal::startRegistry(context);
+  if (!context.systemEndpoints) {
+    return;
+  }
   ProcessBase* const processes[] = {
       system::makeProcessesProcess(), system::makeNetworkProcess(context),
       system::makeHelpProcess(), new Logging(), system::makeStatsProcess()};
@@ -18,7 +25,7 @@ void startSystemProcesses(ContextImpl& context) {
     // An id the program took first (it spawned its own "help") keeps it.
     const UPID pid = context.spawn(process, true);
     if (pid) {
-      context.systemProcesses.push_back(pid);
+      context.addSystemProcess(pid);
     }
   }
 }

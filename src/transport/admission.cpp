@@ -41,6 +41,7 @@ void Network::admit(asio::ip::tcp::socket socket) {
       std::make_shared<InboundConnection>(*this, std::move(socket), ip);
   ++perAddress_[ip];
   inbound_.insert(connection);
+  inboundOpen_.fetch_add(1, std::memory_order_relaxed);
   connection->start();
 }
 

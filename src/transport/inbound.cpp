@@ -101,6 +101,7 @@ void InboundConnection::acknowledge(Ticket ticket, bool ran) {
 
 void InboundConnection::complete(Ticket ticket,
                                  const Future<http::Response>& response) {
+  network_.countHttpAnswer(response.isReady() ? response->code : 500);
   if (!closed_) {
     session_.answer(ticket, response);
   }

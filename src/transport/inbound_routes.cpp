@@ -106,12 +106,14 @@ void InboundConnection::handleRoute(DecodedRequest& decoded, Ticket ticket) {
     if (net::shouldLog(routeLogs)) {
       LOG(WARNING) << "Bad request path from " << peer_ << ": " << path.error();
     }
+    network_.countHttpAnswer(400);
     session_.answer(ticket, 400, path.error() + "\n");
     return;
   }
   Try<std::map<std::string, std::string>> query =
       http::query::decode(std::string(rawQuery));
   if (query.isError()) {
+    network_.countHttpAnswer(400);
     session_.answer(ticket, 400, query.error() + "\n");
     return;
   }
@@ -123,6 +125,7 @@ void InboundConnection::handleRoute(DecodedRequest& decoded, Ticket ticket) {
   std::string routePath =
       slash == std::string::npos ? "/" : decodedPath.substr(slash);
   if (id.empty()) {
+    network_.countHttpAnswer(404);
     session_.answer(ticket, 404);
     return;
   }

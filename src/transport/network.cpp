@@ -99,6 +99,7 @@ void Network::accept() {
 
 void Network::closed(const std::shared_ptr<InboundConnection>& connection) {
   if (inbound_.erase(connection) > 0) {
+    inboundOpen_.fetch_sub(1, std::memory_order_relaxed);
     forget(*connection);
   }
   paused_.erase(connection);
@@ -237,6 +238,22 @@ void Network::stop() {
   loop_.finish();
   std::lock_guard<std::mutex> guard(peersMutex_);
   peers_.clear();
+}
+
+detail::TransportFigures Network::figures() const {
+  detail::TransportFigures figures;
+  {
+    std::lock_guard<std::mutex> guard(peersMutex_);
+    figures.outboundConnections = peers_.size();
+  }
+  figures.inboundConnections = inboundOpen_.load(std::memory_order_relaxed);
+  auto& loop = const_cast<net::EventLoop&>(loop_);
+  figures.bytesIn = loop.bytesRead().load(std::memory_order_relaxed);
+  figures.bytesOut = loop.bytesWritten().load(std::memory_order_relaxed);
+  for (size_t i = 0; i < figures.httpResponses.size(); ++i) {
+    figures.httpResponses[i] = httpAnswers_[i].load(std::memory_order_relaxed);
+  }
+  return figures;
 }
 
 }  // namespace transport

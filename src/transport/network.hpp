@@ -4,7 +4,9 @@
 // (net/event_loop.hpp). Internal to src/transport.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -66,6 +68,13 @@ class Network final : public detail::Transport {
   void countAnswered(uint64_t answers) {
     answered_.fetch_add(answers, std::memory_order_relaxed);
   }
+  // A request for a route was answered with `status` (any thread).
+  void countHttpAnswer(uint16_t status) {
+    if (status >= 100 && status < 600) {
+      httpAnswers_[status / 100 - 1].fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  detail::TransportFigures figures() const override;
   void broken(Peer* peer);
   bool stopping() const { return loop_.stopping(); }
   Duration peerTimeout() const { return peerTimeout_; }
@@ -103,7 +112,7 @@ class Network final : public detail::Transport {
   const Duration peerTimeout_;
   bool stopped_ = false;
 
-  std::mutex peersMutex_;
+  mutable std::mutex peersMutex_;
   std::unordered_map<Address, std::shared_ptr<Peer>> peers_;
   std::unordered_map<Address, Backoff> backoff_;
   // Loop only.
@@ -112,6 +121,8 @@ class Network final : public detail::Transport {
   std::unordered_set<std::shared_ptr<InboundConnection>> paused_;
   std::atomic<bool> resumePosted_{false};
   std::atomic<uint64_t> answered_{0};
+  std::atomic<uint64_t> inboundOpen_{0};  // inbound_.size(), for any thread
+  std::array<std::atomic<uint64_t>, 5> httpAnswers_{};
 };
 
 // Rate-limits the log lines of accepting (network.cpp, admission.cpp).

@@ -144,8 +144,3 @@ std::unique_ptr<detail::Transport> detail::makeTransport(
 }
 
 }  // namespace process
-
-namespace process::detail {
-// The runtime alone has no system processes (src/system is not linked).
-void startSystemProcesses(ContextImpl& /*context*/) {}
-}  // namespace process::detail
