@@ -20,9 +20,6 @@ using system_test::json;
 
 namespace {
 
-[[maybe_unused]] const bool kTimeZoneSet =
-    ::setenv("TZ", ":/etc/localtime", 0) == 0;
-
 const http::Headers kCurl = {{"User-Agent", "curl/7.88.1"}};
 
 std::string stateHelp() {

@@ -20,9 +20,6 @@ using system_test::get;
 
 namespace {
 
-[[maybe_unused]] const bool kTimeZoneSet =
-    ::setenv("TZ", ":/etc/localtime", 0) == 0;
-
 Future<http::Response> toggle(const Context& node, const std::string& query) {
   return get(node, "logging", "/toggle", query);
 }

@@ -21,9 +21,6 @@ using system_test::json;
 
 namespace {
 
-[[maybe_unused]] const bool kTimeZoneSet =
-    ::setenv("TZ", ":/etc/localtime", 0) == 0;
-
 constexpr int kMessages = 10;
 
 class Receiver : public Process<Receiver> {

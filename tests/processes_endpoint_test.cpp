@@ -28,9 +28,6 @@ using system_test::json;
 
 namespace {
 
-[[maybe_unused]] const bool kTimeZoneSet =
-    ::setenv("TZ", ":/etc/localtime", 0) == 0;
-
 // Waits (bounded) until `done` holds; false if it never did.
 template <typename F>
 bool eventually(F&& done) {

@@ -22,9 +22,6 @@ using system_test::json;
 
 namespace {
 
-[[maybe_unused]] const bool kTimeZoneSet =
-    ::setenv("TZ", ":/etc/localtime", 0) == 0;
-
 TEST(SystemEndpoint, StatsShowTheMachineAndThisProcess) {
   Context::Options options;
   options.workers = 2;

@@ -2,6 +2,7 @@
 // and its JSON.
 #pragma once
 
+#include <cstdlib>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,10 @@
 #include <process/http_client.hpp>
 
 namespace system_test {
+
+// glog and glibc's time zone under TSan, as in the other network tests.
+[[maybe_unused]] inline const bool kTimeZoneSet =
+    ::setenv("TZ", ":/etc/localtime", 0) == 0;
 
 // GET http://<node><path>[?query].
 inline process::Future<process::http::Response> get(
