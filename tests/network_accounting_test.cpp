@@ -172,11 +172,14 @@ class Gated : public Process<Gated> {
  public:
   Gated() : Process<Gated>("gated") {}
   void release() { gate_.set(Nothing()); }
+  // Ready once the first "m" is in its handler.
+  Future<Nothing> holding() const { return holding_.future(); }
 
  protected:
   void initialize() override {
     install("m", [this](const UPID&, const std::string&) {
       if (ran_++ == 0) {
+        holding_.set(Nothing());
         gate_.future().await(Seconds(15));  // a blocked handler
       }
     });
@@ -184,6 +187,7 @@ class Gated : public Process<Gated> {
 
  private:
   Promise<Nothing> gate_;
+  Promise<Nothing> holding_;
   size_t ran_ = 0;
 };
 
@@ -254,7 +258,9 @@ TEST(MessageAccounting, AMessageDroppedUnrunIsAnswered410) {
   Socket sender = Socket::connect(receiver.node.address());
   ASSERT_TRUE(sender.valid());
   ASSERT_TRUE(sender.write(messagesTo(receiver.node.address(), 3)));
-  AWAIT_READY(receiver.witness->seen());  // the three are queued
+  // The first is in its handler, the other two queued behind it.
+  AWAIT_READY(receiver.gated->holding());
+  AWAIT_READY(receiver.witness->seen());
 
   receiver.node.terminate(receiver.gatedPid);  // ahead of the two waiting
   receiver.gated->release();
