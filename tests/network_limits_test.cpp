@@ -691,19 +691,22 @@ TEST(NetworkLimits, PeerThatTakesNoAnswersIsClosedAfterTheRequestTimeout) {
   }
   ASSERT_TRUE(stalled || closed);
   if (!closed) {
-    // The node's writes stall a request timeout after their last progress,
-    // which may come after our flooding stalled (answers leave as the
-    // messages run): each advance passes the deadline armed by then. Then a
-    // reset if it had unread requests; else an end of file, which comes
-    // only after the answers ahead of it: read them once the node has had
-    // ample time to close (reading before would be progress).
+    // The node may still be running what it read (its answers leave as the
+    // messages run), and its writes stall only once its socket is full, a
+    // request timeout after their last progress. Once the recorder has run
+    // everything queued (a dispatch runs behind it), each advance passes the
+    // deadline armed by then. The close is a reset if it had unread
+    // requests; else an end of file, which comes only after the answers
+    // ahead of it: read them once the node has had ample time to close
+    // (reading before would be progress).
+    AWAIT_READY(dispatch(node.recorder(), &Recorder::ticks));
     pollfd p{flooder.fd(), POLLRDHUP, 0};
     for (int i = 0; i < 20 && ::poll(&p, 1, 0) == 0; ++i) {
       Clock::advance(kRequestTimeout);
       ::poll(&p, 1, 100);
     }
     p.revents = 0;
-    if (::poll(&p, 1, 2000) == 0) {
+    if (::poll(&p, 1, 0) == 0) {
       EXPECT_TRUE(flooder.drainsToClose(std::chrono::seconds(10)))
           << "still open";
     } else {
