@@ -155,31 +155,31 @@ std::vector<UPID> Registry::snapshot() const {
   return pids;
 }
 
-size_t Registry::inserted() const {
+namespace {
+
+// One count summed over the shards, each read under its lock.
+template <typename Shards, typename Count>
+size_t sumOver(const Shards& shards, Count count) {
   size_t total = 0;
-  for (const Shard& shard : shards_) {
+  for (const auto& shard : shards) {
     std::lock_guard<std::mutex> guard(shard.mutex);
-    total += shard.inserted;
+    total += shard.*count;
   }
   return total;
+}
+
+}  // namespace
+
+size_t Registry::inserted() const {
+  return sumOver(shards_, &Shard::inserted);
 }
 
 size_t Registry::removed() const {
-  size_t total = 0;
-  for (const Shard& shard : shards_) {
-    std::lock_guard<std::mutex> guard(shard.mutex);
-    total += shard.removed;
-  }
-  return total;
+  return sumOver(shards_, &Shard::removed);
 }
 
 size_t Registry::size() const {
-  size_t total = 0;
-  for (const Shard& shard : shards_) {
-    std::lock_guard<std::mutex> guard(shard.mutex);
-    total += shard.count;
-  }
-  return total;
+  return sumOver(shards_, &Shard::count);
 }
 
 }  // namespace process::detail
