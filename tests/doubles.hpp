@@ -39,12 +39,10 @@ class Target : public process::Process<Target> {
 
  protected:
   void initialize() override {
-    install("ping", [this](const process::UPID&, const std::string&) {
-      ++pings;
-    });
-    install("probe", [this](const process::UPID&, const std::string&) {
-      ++probes;
-    });
+    install("ping",
+            [this](const process::UPID&, const std::string&) { ++pings; });
+    install("probe",
+            [this](const process::UPID&, const std::string&) { ++probes; });
     route("/echo", process::None(), [this](const process::http::Request& r) {
       ++requests;
       return process::http::OK(r.body);

@@ -40,7 +40,9 @@ struct MethodOfDeferred {
   using type = void;
 };
 template <typename G>
-requires requires { typename G::Method; }
+requires requires {
+  typename G::Method;
+}
 struct MethodOfDeferred<G> {
   using type = typename G::Method;
 };

@@ -2,6 +2,7 @@
 // messages, dispatches, HTTP requests and exit notices processes receive,
 // through a process::Filter (filter.hpp) that a gmock mock drives.
 //
+// clang-format off
 //   Future<Message> ping = FUTURE_MESSAGE(Eq("ping"), _, server.self());
 //   post(server.self(), "ping");
 //   AWAIT_READY(ping);                       // ping->from, ->to, ->name, ->body
@@ -11,6 +12,7 @@
 //   Future<Nothing> gone = FUTURE_EXITED(worker.self(), watcher.self());
 //   Future<http::Request> request =
 //       FutureHttpRequest(Ignored(), "/server/route", parse, /*drop=*/false);
+// clang-format on
 //
 // The matchers: a name is a gmock matcher of std::string or a string; from
 // and to a UPID or `_`. FUTURE_/DROP_ forms expect one such event (it is

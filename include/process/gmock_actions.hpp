@@ -1,6 +1,7 @@
 // gmock actions that complete a Future when a mocked call happens, with
 // libprocess's names (global, as there); <process/gmock.hpp> brings them:
 //
+// clang-format off
 //   Future<std::string> name;
 //   EXPECT_CALL(mock, greet(_, _)).WillOnce(FutureArg<1>(&name));
 //   Future<Nothing> called;
@@ -8,6 +9,7 @@
 //   Future<int> sum;
 //   EXPECT_CALL(mock, add(_, _))
 //       .WillOnce(FutureResult(&sum, Invoke([](int a, int b) { return a + b; })));
+// clang-format on
 //
 // FutureArg<k>(&f): f gets a copy of argument k. FutureArgField<k>(&S::p, &f):
 // of `*(argument k).p` (a pointer field); FutureArgNotPointerField<k>(&S::v,
@@ -53,7 +55,8 @@ class FutureResultAction {
       : promise_(promiseFor(future)), action_(std::move(action)) {}
 
   template <typename F>
-  operator ::testing::Action<F>() const {  // NOLINT(google-explicit-constructor)
+  // NOLINTNEXTLINE(google-explicit-constructor)
+  operator ::testing::Action<F>() const {
     const ::testing::Action<F> inner = action_;
     return [promise = promise_, inner](auto&&... args) {
       auto result = inner.Perform(
@@ -80,18 +83,18 @@ auto FutureArg(process::Future<T>* future) {
 
 template <int index, typename Field, typename T>
 auto FutureArgField(Field field, process::Future<T>* future) {
-  return [field, promise = process::detail::promiseFor(future)](
-             auto&&... args) {
-    promise->set(*(process::detail::argumentAt<index>(args...).*field));
-  };
+  return
+      [field, promise = process::detail::promiseFor(future)](auto&&... args) {
+        promise->set(*(process::detail::argumentAt<index>(args...).*field));
+      };
 }
 
 template <int index, typename Field, typename T>
 auto FutureArgNotPointerField(Field field, process::Future<T>* future) {
-  return [field, promise = process::detail::promiseFor(future)](
-             auto&&... args) {
-    promise->set(process::detail::argumentAt<index>(args...).*field);
-  };
+  return
+      [field, promise = process::detail::promiseFor(future)](auto&&... args) {
+        promise->set(process::detail::argumentAt<index>(args...).*field);
+      };
 }
 
 template <typename T>

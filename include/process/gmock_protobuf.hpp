@@ -50,8 +50,8 @@ std::string protobufName(const T& message) {
 template <typename T, typename From, typename To>
 Future<T> FutureProtobuf(const T& message, From from, To to,
                          bool drop = false) {
-  return FutureMessage(::testing::Eq(detail::protobufName(message)), from,
-                       to, drop)
+  return FutureMessage(::testing::Eq(detail::protobufName(message)), from, to,
+                       drop)
       .then([](const Message& received) {
         T parsed;
         parsed.ParseFromString(received.body);
@@ -66,8 +66,8 @@ void DropProtobufs(const T& message, From from, To to) {
 
 template <typename T, typename From, typename To>
 void ExpectNoFutureProtobufs(const T& message, From from, To to) {
-  ExpectNoFutureMessages(::testing::Eq(detail::protobufName(message)),
-                         from, to);
+  ExpectNoFutureMessages(::testing::Eq(detail::protobufName(message)), from,
+                         to);
 }
 // NOLINTEND(readability-identifier-naming)
 
