@@ -310,6 +310,7 @@ TEST(MetricsEndpointTest, PrometheusTextPassesPromtool) {
   EXPECT_TRUE(has("test_latency_seconds_count 4"));
   EXPECT_TRUE(has("# TYPE procession_messages_sent_total counter"));
   EXPECT_TRUE(has("# TYPE procession_processes gauge"));
+  EXPECT_TRUE(has("# TYPE system_cpus gauge"));  // system/cpus_total
   EXPECT_TRUE(
       has("# HELP procession_processes Procession metric "
           "'procession/processes'"));
@@ -357,4 +358,91 @@ TEST(MetricsEndpointTest, TheNodesRequestLimitsApply) {
       http::get(metricsOf(node), std::string("snapshot"), None(), headers);
   AWAIT_READY(response);
   EXPECT_EQ(431, response->code);
+}
+
+// As libprocess: at most 2 snapshots a second unless told otherwise; one
+// over the rate waits for its turn on the Clock.
+TEST(MetricsEndpointTest, SnapshotsAreRateLimitedToTwoASecondByDefault) {
+  Context node(localNode());
+  Clock::pause();
+  Future<http::Response> first = http::get(metricsOf(node), "snapshot");
+  Future<http::Response> second = http::get(metricsOf(node), "snapshot");
+  Future<http::Response> third = http::get(metricsOf(node), "snapshot");
+  AWAIT_READY(first);
+  Clock::settle();
+  EXPECT_TRUE(second.isPending());
+  Clock::advance(Milliseconds(500));
+  AWAIT_READY(second);
+  Clock::settle();
+  EXPECT_TRUE(third.isPending());
+  Clock::advance(Milliseconds(500));
+  AWAIT_READY(third);
+  EXPECT_EQ(200, third->code);
+  // /metrics/prometheus (ours, libprocess has none) is not limited.
+  AWAIT_EXPECT_RESPONSE_STATUS_EQ(http::OK().status,
+                                  http::get(metricsOf(node), "prometheus"));
+  Clock::resume();
+}
+
+TEST(MetricsEndpointTest, TheSnapshotRateLimitCanBeChangedOrTurnedOff) {
+  Context::Options options = localNode();
+  options.metricsSnapshotRateLimit = None();
+  Context unlimited(options);
+  options.metricsSnapshotRateLimit =
+      Context::Options::RateLimit{.requests = 10, .interval = Seconds(1)};
+  Context tenASecond(options);
+  Clock::pause();
+  for (int i = 0; i < 5; ++i) {
+    AWAIT_READY(http::get(metricsOf(unlimited), "snapshot"));
+  }
+  AWAIT_READY(http::get(metricsOf(tenASecond), "snapshot"));
+  Future<http::Response> next = http::get(metricsOf(tenASecond), "snapshot");
+  Clock::settle();
+  EXPECT_TRUE(next.isPending());
+  Clock::advance(Milliseconds(100));
+  AWAIT_READY(next);
+  Clock::resume();
+
+  options.metricsSnapshotRateLimit =
+      Context::Options::RateLimit{.requests = 0, .interval = Seconds(1)};
+  EXPECT_TRUE(Context::create(options).isError());
+}
+
+TEST(MetricsEndpointTest, DefaultContextTakesTheRateLimitFromTheEnvironment) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        ::setenv("LIBPROCESS_METRICS_SNAPSHOT_ENDPOINT_RATE_LIMIT", "", 1);
+        Clock::pause();
+        for (int i = 0; i < 3; ++i) {
+          Future<http::Response> response = http::get(
+              UPID("metrics", Context::instance().address()), "snapshot");
+          if (!response.await(Seconds(30)) || !response.isReady()) {
+            std::_Exit(1);
+          }
+        }
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(0), "");
+  EXPECT_EXIT(
+      {
+        ::setenv("LIBPROCESS_METRICS_SNAPSHOT_ENDPOINT_RATE_LIMIT", "often", 1);
+        Context::instance();
+      },
+      ::testing::ExitedWithCode(1),
+      "LIBPROCESS_METRICS_SNAPSHOT_ENDPOINT_RATE_LIMIT='often' is not "
+      "<number of requests>/<interval duration>");
+}
+
+// libprocess's System process publishes the machine's figures as gauges.
+TEST(MetricsEndpointTest, TheMachinesFiguresAreSystemGauges) {
+  Context node(localNode());
+  std::map<std::string, double> snapshot = snapshotOf(node);
+  EXPECT_EQ(sysconf(_SC_NPROCESSORS_ONLN), snapshot["system/cpus_total"]);
+  EXPECT_GT(snapshot["system/mem_total_bytes"],
+            snapshot["system/mem_free_bytes"]);
+  for (const char* load :
+       {"system/load_1min", "system/load_5min", "system/load_15min"}) {
+    EXPECT_EQ(1U, snapshot.count(load)) << load;
+  }
 }

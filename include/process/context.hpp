@@ -27,6 +27,7 @@
 #include <process/address.hpp>
 #include <process/drop_reason.hpp>
 #include <process/duration.hpp>
+#include <process/option.hpp>
 #include <process/pid.hpp>
 #include <process/try.hpp>
 
@@ -88,6 +89,16 @@ class Context {
     // them is served (metrics::add still works). PROCESSION_SYSTEM_ENDPOINTS=0
     // (or false) turns them off for the default context.
     bool systemEndpoints = true;
+    // /metrics/snapshot answers at most `requests` requests per `interval`,
+    // evenly spaced on the Clock; one over the rate waits for its turn. As
+    // libprocess, 2 per second unless told: for the default context,
+    // LIBPROCESS_METRICS_SNAPSHOT_ENDPOINT_RATE_LIMIT="10/1secs" (set and
+    // empty: no limit); here, None() for no limit.
+    struct RateLimit {
+      int requests = 2;
+      Duration interval = Seconds(1);
+    };
+    Option<RateLimit> metricsSnapshotRateLimit = RateLimit{};
     Limits limits{};
   };
 

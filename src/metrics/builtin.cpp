@@ -8,6 +8,7 @@
 #include <process/clock.hpp>
 #include <process/drop_reason.hpp>
 
+#include "metrics/machine.hpp"
 #include "runtime/runtime.hpp"
 
 namespace process::metrics::internal {
@@ -17,7 +18,7 @@ namespace {
 // A metric read by a function of the context, at snapshot time.
 class Builtin final : public Metric {
  public:
-  Builtin(std::string name, Kind kind, std::function<double()> read)
+  Builtin(std::string name, Kind kind, std::function<Future<double>()> read)
       : Metric(std::move(name), None()), kind_(kind), read_(std::move(read)) {}
 
   Future<double> value() const override { return read_(); }
@@ -25,7 +26,7 @@ class Builtin final : public Metric {
 
  private:
   const Kind kind_;
-  const std::function<double()> read_;
+  const std::function<Future<double>()> read_;
 };
 
 // "invalid UPID" → "invalid_upid".
@@ -35,6 +36,31 @@ std::string snakeCase(const char* text) {
     c = c == ' ' ? '_' : static_cast<char>(std::tolower(c));
   }
   return name;
+}
+
+// libprocess's System process publishes these under its id, "system";
+// every node here has them, whether or not its system endpoints are served.
+// A figure the machine does not give fails, and the snapshot leaves it out.
+void addMachineGauges(std::vector<Owned<Metric>>& made) {
+  using Figure = Option<double> MachineFigures::*;
+  const std::pair<const char*, Figure> gauges[] = {
+      {"system/load_1min", &MachineFigures::load1min},
+      {"system/load_5min", &MachineFigures::load5min},
+      {"system/load_15min", &MachineFigures::load15min},
+      {"system/cpus_total", &MachineFigures::cpus},
+      {"system/mem_total_bytes", &MachineFigures::memTotalBytes},
+      {"system/mem_free_bytes", &MachineFigures::memFreeBytes},
+  };
+  for (const auto& [name, figure] : gauges) {
+    made.push_back(Owned<Metric>(new Builtin(
+        name, Metric::Kind::kGauge, [figure = figure]() -> Future<double> {
+          const Option<double> value = machineFigures().*figure;
+          if (value.isNone()) {
+            return Failure("not given by this machine");
+          }
+          return value.get();
+        })));
+  }
 }
 
 }  // namespace
@@ -91,6 +117,7 @@ std::vector<Owned<Metric>> builtinMetrics(detail::ContextImpl& context) {
       [c, number] { return number(c->deepestQueue()); });
   add("uptime_secs", Kind::kGauge,
       [c] { return (Clock::now() - c->startedAt).secs(); });
+  addMachineGauges(made);
   return made;
 }
 

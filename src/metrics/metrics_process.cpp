@@ -158,6 +158,24 @@ Future<std::map<std::string, double>> MetricsProcess::snapshot(
       [](const std::vector<Sample>& samples) { return flatten(samples); });
 }
 
+Future<Nothing> MetricsProcess::nextSnapshotTurn() {
+  const Option<Duration>& interval = context_.metricsSnapshotInterval;
+  if (interval.isNone()) {
+    return Nothing();
+  }
+  const Time now = Clock::now();
+  Time turn = now;
+  if (lastSnapshotTurn_.isSome() &&
+      lastSnapshotTurn_.get() + interval.get() > now) {
+    turn = lastSnapshotTurn_.get() + interval.get();
+  }
+  lastSnapshotTurn_ = turn;
+  if (turn == now) {
+    return Nothing();
+  }
+  return after(turn - now);
+}
+
 Future<http::Response> MetricsProcess::snapshotRoute(
     const http::Request& request) {
   Try<Option<Duration>> timeout = timeoutOf(request);
@@ -165,7 +183,9 @@ Future<http::Response> MetricsProcess::snapshotRoute(
     return http::BadRequest(timeout.error());
   }
   Option<std::string> jsonp = request.url.query.get("jsonp");
-  return sample(timeout.get())
+  const Option<Duration> wait = timeout.get();
+  return nextSnapshotTurn()
+      .then(defer(self(), [this, wait] { return sample(wait); }))
       .then([jsonp](const std::vector<Sample>& samples) -> http::Response {
         nlohmann::json object = nlohmann::json::object();
         for (const auto& [name, value] : flatten(samples)) {

@@ -13,6 +13,7 @@
 #include <process/nothing.hpp>
 #include <process/owned.hpp>
 #include <process/process.hpp>
+#include <process/time.hpp>
 
 #include "metrics/sample.hpp"
 
@@ -39,11 +40,17 @@ class MetricsProcess : public Process<MetricsProcess> {
   // Every metric's value, once each has answered or `timeout` has passed.
   Future<std::vector<Sample>> sample(const Option<Duration>& timeout);
 
+  // READY when /metrics/snapshot may answer the next request: at once, or
+  // an interval after the last answer given (Options'
+  // metricsSnapshotRateLimit), on the Clock.
+  Future<Nothing> nextSnapshotTurn();
+
   Future<http::Response> snapshotRoute(const http::Request& request);
   Future<http::Response> prometheusRoute(const http::Request& request);
 
   detail::ContextImpl& context_;
   std::map<std::string, Owned<Metric>> metrics_;
+  Option<Time> lastSnapshotTurn_;
 };
 
 // The registry of the context, if it runs one (any thread).

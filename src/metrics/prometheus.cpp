@@ -156,8 +156,15 @@ std::string renderPrometheus(const std::vector<Sample>& samples) {
       if (writer.family(sample, name, "gauge", {name})) {
         writer.line(name, sample.value.get() * scale);
       }
-    } else if (writer.family(sample, base, "gauge", {base})) {
-      writer.line(base, sample.value.get());
+    } else {
+      // "_total" is the mark of a counter in Prometheus (promtool refuses
+      // it on a gauge): libprocess's gauge system/cpus_total is
+      // system_cpus here.
+      const std::string name =
+          endsWith(base, "_total") ? base.substr(0, base.size() - 6) : base;
+      if (writer.family(sample, name, "gauge", {name})) {
+        writer.line(name, sample.value.get());
+      }
     }
   }
   return writer.take();

@@ -64,12 +64,24 @@ void initializeLogging() {
     google::InitGoogleLogging(program_invocation_short_name);
   });
 }
+Option<Duration> intervalOf(const Option<Context::Options::RateLimit>& limit) {
+  if (limit.isNone()) {
+    return None();
+  }
+  if (limit->requests <= 0 || limit->interval < Duration::zero()) {
+    throw std::invalid_argument(
+        "Context: metricsSnapshotRateLimit needs a positive number of "
+        "requests and an interval of at least 0");
+  }
+  return limit->interval / limit->requests;
+}
 }  // namespace
 
 ContextImpl::ContextImpl(const Context::Options& options)
     : inMemoryLocalPeers(options.inMemoryLocalPeers),
       maxQueuedBytesPerProcess(options.limits.maxQueuedBytesPerProcess),
       systemEndpoints(options.systemEndpoints),
+      metricsSnapshotInterval(intervalOf(options.metricsSnapshotRateLimit)),
       startedAt(Clock::now()) {
   initializeLogging();
   transport = makeTransport(*this, options);
@@ -232,6 +244,36 @@ uint16_t environmentPort(const char* name) {
   return static_cast<uint16_t>(port);
 }
 
+// LIBPROCESS_METRICS_SNAPSHOT_ENDPOINT_RATE_LIMIT: unset, libprocess's 2
+// per second; set and empty, none; else "<requests>/<interval>".
+Option<Context::Options::RateLimit> snapshotRateLimitFromEnvironment() {
+  const char* name = "LIBPROCESS_METRICS_SNAPSHOT_ENDPOINT_RATE_LIMIT";
+  const char* value = std::getenv(name);
+  if (value == nullptr) {
+    return Context::Options::RateLimit{};
+  }
+  const std::string text(value);
+  if (text.empty()) {
+    return None();
+  }
+  const size_t slash = text.find('/');
+  const std::string requests = text.substr(0, slash);
+  char* end = nullptr;
+  const long count = std::strtol(requests.c_str(), &end, 10);
+  Try<Duration> interval = slash == std::string::npos
+                               ? Try<Duration>(Error("no '/'"))
+                               : Duration::parse(text.substr(slash + 1));
+  if (end == requests.c_str() || *end != '\0' || count <= 0 ||
+      count > 1000000 || interval.isError() ||
+      interval.get() < Duration::zero()) {
+    throw std::invalid_argument(
+        std::string(name) + "='" + text +
+        "' is not <number of requests>/<interval duration> (such as "
+        "2/1secs)");
+  }
+  return Context::Options::RateLimit{static_cast<int>(count), interval.get()};
+}
+
 Context::Options optionsFromEnvironment() {
   Context::Options options;
   options.ip = environment("LIBPROCESS_IP", "127.0.0.1");
@@ -263,6 +305,7 @@ Context::Options optionsFromEnvironment() {
     throw std::invalid_argument("PROCESSION_SYSTEM_ENDPOINTS='" + system +
                                 "' is not 0, 1, false or true");
   }
+  options.metricsSnapshotRateLimit = snapshotRateLimitFromEnvironment();
   return options;
 }
 

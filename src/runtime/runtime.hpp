@@ -101,6 +101,8 @@ class ContextImpl final : public Host {
   const size_t maxQueuedBytesPerProcess;
   // Whether the operators' endpoints (/metrics/snapshot, …) are served.
   const bool systemEndpoints;
+  // Between two answers of /metrics/snapshot (None: no limit).
+  const Option<Duration> metricsSnapshotInterval;
   const Time startedAt;
 
  private:

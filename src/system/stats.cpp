@@ -3,7 +3,6 @@
 // resident memory, threads, open descriptors and uptime (from /proc/self).
 #include <dirent.h>
 #include <sys/resource.h>
-#include <sys/sysinfo.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -17,6 +16,7 @@
 #include <process/http.hpp>
 #include <process/process.hpp>
 
+#include "metrics/machine.hpp"
 #include "system/makers.hpp"
 
 namespace process::system {
@@ -93,22 +93,30 @@ Option<double> uptime() {
 
 nlohmann::json stats() {
   nlohmann::json json = nlohmann::json::object();
-  double load[3];
-  if (getloadavg(load, 3) == 3) {
-    json["avg_load_1min"] = load[0];
-    json["avg_load_5min"] = load[1];
-    json["avg_load_15min"] = load[2];
-  }
-  const long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  if (cpus > 0) {
-    json["cpus_total"] = cpus;
-  }
-  struct sysinfo machine {};
-  if (sysinfo(&machine) == 0) {
-    json["mem_total_bytes"] =
-        static_cast<uint64_t>(machine.totalram) * machine.mem_unit;
-    json["mem_free_bytes"] =
-        static_cast<uint64_t>(machine.freeram) * machine.mem_unit;
+  using metrics::internal::MachineFigures;
+  // Counts and bytes are integers in libprocess's JSON; loads are not.
+  struct Key {
+    const char* name;
+    Option<double> MachineFigures::*figure;
+    bool whole;
+  };
+  const Key keys[] = {
+      {"avg_load_1min", &MachineFigures::load1min, false},
+      {"avg_load_5min", &MachineFigures::load5min, false},
+      {"avg_load_15min", &MachineFigures::load15min, false},
+      {"cpus_total", &MachineFigures::cpus, true},
+      {"mem_total_bytes", &MachineFigures::memTotalBytes, true},
+      {"mem_free_bytes", &MachineFigures::memFreeBytes, true},
+  };
+  const MachineFigures machine = metrics::internal::machineFigures();
+  for (const Key& key : keys) {
+    if (const Option<double>& value = machine.*key.figure; value.isSome()) {
+      if (key.whole) {
+        json[key.name] = static_cast<uint64_t>(value.get());
+      } else {
+        json[key.name] = value.get();
+      }
+    }
   }
   // Ours: this OS process.
   struct rusage usage {};
