@@ -67,8 +67,11 @@ struct Outcome {
 };
 
 // Runs `args` as a child in a process group of its own, reading its output
-// as it comes; kills the group if it outlives `limit`.
-Outcome run(const std::vector<std::string>& args, Ms limit) {
+// as it comes; kills the group if it outlives `limit`. `home` is its HOME
+// and XDG directories, so that nothing it keeps (a crash database, caches)
+// is left in the user's.
+Outcome run(const std::vector<std::string>& args, const std::string& home,
+            Ms limit) {
   Outcome outcome;
   int out[2] = {-1, -1};
   int err[2] = {-1, -1};
@@ -82,6 +85,22 @@ Outcome run(const std::vector<std::string>& args, Ms limit) {
     argv.push_back(arg.data());
   }
   argv.push_back(nullptr);
+  std::vector<std::string> environment;
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    if (std::strncmp(*variable, "HOME=", 5) != 0 &&
+        std::strncmp(*variable, "XDG_", 4) != 0) {
+      environment.emplace_back(*variable);
+    }
+  }
+  for (const char* name :
+       {"HOME=", "XDG_CONFIG_HOME=", "XDG_CACHE_HOME=", "XDG_DATA_HOME="}) {
+    environment.push_back(name + home);
+  }
+  std::vector<char*> envp;
+  for (std::string& variable : environment) {
+    envp.push_back(variable.data());
+  }
+  envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
@@ -94,7 +113,7 @@ Outcome run(const std::vector<std::string>& args, Ms limit) {
   posix_spawnattr_setpgroup(&attributes, 0);
   pid_t child = -1;
   const int spawned = ::posix_spawn(&child, argv[0], &actions, &attributes,
-                                    argv.data(), environ);
+                                    argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
   ::close(out[1]);
@@ -150,7 +169,8 @@ Outcome run(const std::vector<std::string>& args, Ms limit) {
   return outcome;
 }
 
-// A fresh profile per run: parallel tests never share one.
+// A fresh profile (and home) per run: parallel tests never share one, and
+// the browser leaves nothing behind.
 class Profile {
  public:
   Profile() {
@@ -191,6 +211,7 @@ std::vector<std::string> chromium(const Profile& profile,
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      "--disable-breakpad",
       "--no-proxy-server",
       "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
       "--enable-logging=stderr",
@@ -212,7 +233,8 @@ Outcome renderedDom(const std::string& url) {
   Outcome outcome;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
     Profile profile;
-    outcome = run(chromium(profile, {"--dump-dom", url}), kBrowserLimit);
+    outcome = run(chromium(profile, {"--dump-dom", url}), profile.path(),
+                  kBrowserLimit);
     if (outcome.out.find("data-refreshes=\"0\"") == std::string::npos &&
         outcome.out.find("data-refreshes=\"") != std::string::npos) {
       return outcome;
@@ -450,7 +472,7 @@ TEST_F(UiNode, ChromiumTakesAScreenshot) {
   const Outcome browser = run(
       chromium(profile,
                {"--screenshot=" + file, "--window-size=1280,900", uiUrl(node)}),
-      kBrowserLimit);
+      profile.path(), kBrowserLimit);
   ASSERT_FALSE(browser.timedOut) << browser.err;
   std::ifstream png(file, std::ios::binary);
   std::string bytes((std::istreambuf_iterator<char>(png)),
