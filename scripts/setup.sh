@@ -10,6 +10,7 @@ packages=(
   nftables
   dpkg-dev file
   prometheus
+  chromium  # the browser of tests/ui_page_test.cpp
 )
 # `setup.sh fuzz`: also what the libFuzzer targets need; `setup.sh tidy`:
 # also clang-tidy, for `make tidy`.

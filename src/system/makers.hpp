@@ -14,5 +14,6 @@ ProcessBase* makeProcessesProcess();                        // processes.cpp
 ProcessBase* makeNetworkProcess(detail::ContextImpl& ctx);  // network.cpp
 ProcessBase* makeHelpProcess();                             // help_process.cpp
 ProcessBase* makeStatsProcess();                            // stats.cpp
+ProcessBase* makeUiProcess();                               // ui.cpp
 
 }  // namespace process::system

@@ -20,7 +20,8 @@ void startSystemProcesses(ContextImpl& context) {
   }
   ProcessBase* const processes[] = {
       system::makeProcessesProcess(), system::makeNetworkProcess(context),
-      system::makeHelpProcess(), new Logging(), system::makeStatsProcess()};
+      system::makeHelpProcess(),      new Logging(),
+      system::makeStatsProcess(),     system::makeUiProcess()};
   for (ProcessBase* process : processes) {
     // An id the program took first (it spawned its own "help") keeps it.
     const UPID pid = context.spawn(process, true);
