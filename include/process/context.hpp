@@ -84,8 +84,9 @@ class Context {
     // when a test's <process/testing/faults.hpp> cut lasts this long.)
     Duration peerTimeout = Seconds(30);
     // The node's own endpoints: /__processes__, /__network__, /help,
-    // /logging/toggle, /system/stats.json (docs/guide.md, System endpoints)
-    // and /metrics/snapshot, /metrics/prometheus ("Metrics"). Off: none of
+    // /logging/toggle, /system/stats.json, the page /__ui__ (docs/guide.md,
+    // System endpoints) and /metrics/snapshot, /metrics/prometheus
+    // ("Metrics"). Off: none of
     // them is served (metrics::add still works). PROCESSION_SYSTEM_ENDPOINTS=0
     // (or false) turns them off for the default context.
     bool systemEndpoints = true;
