@@ -86,9 +86,9 @@ class Context {
     // The node's own endpoints: /__processes__, /__network__, /help,
     // /logging/toggle, /system/stats.json, the page /__ui__ (docs/guide.md,
     // System endpoints) and /metrics/snapshot, /metrics/prometheus
-    // ("Metrics"). Off: none of
-    // them is served (metrics::add still works). PROCESSION_SYSTEM_ENDPOINTS=0
-    // (or false) turns them off for the default context.
+    // ("Metrics"). Off: none of them is served (metrics::add still works).
+    // PROCESSION_SYSTEM_ENDPOINTS=0 (or false) turns them off for the default
+    // context.
     bool systemEndpoints = true;
     // /metrics/snapshot answers at most `requests` requests per `interval`,
     // evenly spaced on the Clock; one over the rate waits for its turn. As
