@@ -27,6 +27,7 @@
 #include <process/address.hpp>
 #include <process/drop_reason.hpp>
 #include <process/duration.hpp>
+#include <process/option.hpp>
 #include <process/pid.hpp>
 #include <process/try.hpp>
 
@@ -88,6 +89,17 @@ class Context {
     // them is served (metrics::add still works). PROCESSION_SYSTEM_ENDPOINTS=0
     // (or false) turns them off for the default context.
     bool systemEndpoints = true;
+    // The realms (process/authenticator.hpp) the node's own endpoints are
+    // authenticated in, as libprocess's initialize() takes them:
+    // /logging/toggle in the read-write one, the rest in the read-only one.
+    // None: open. PROCESSION_READWRITE_REALM and PROCESSION_READONLY_REALM
+    // set them for the default context.
+    Option<std::string> readwriteAuthenticationRealm{};
+    Option<std::string> readonlyAuthenticationRealm{};
+    // A route whose handler throws or fails answers 500 with a generic body
+    // (the reason goes to the log); true puts the reason in the body, for
+    // development. PROCESSION_HTTP_ERROR_DETAILS=1 for the default context.
+    bool httpErrorDetails = false;
     Limits limits{};
   };
 
