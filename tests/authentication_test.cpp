@@ -40,8 +40,10 @@ std::string base64(const std::string& text) {
   std::string out;
   for (size_t i = 0; i < text.size(); i += 3) {
     uint32_t group = static_cast<unsigned char>(text[i]) << 16;
-    if (i + 1 < text.size()) group |= static_cast<unsigned char>(text[i + 1]) << 8;
-    if (i + 2 < text.size()) group |= static_cast<unsigned char>(text[i + 2]);
+    if (i + 1 < text.size())
+      group |= static_cast<unsigned char>(text[i + 1]) << 8;
+    if (i + 2 < text.size())
+      group |= static_cast<unsigned char>(text[i + 2]);
     out += kAlphabet[(group >> 18) & 63];
     out += kAlphabet[(group >> 12) & 63];
     out += i + 1 < text.size() ? kAlphabet[(group >> 6) & 63] : '=';
@@ -169,8 +171,8 @@ TEST(Authentication, BasicAuthenticatorChecksTheHeader) {
 
 TEST(Authentication, MissingOrWrongCredentialsAre401NamingTheRealm) {
   Node node;
-  AWAIT_READY(authentication::setAuthenticator(node.context, "realm",
-                                               alice("realm")));
+  AWAIT_READY(
+      authentication::setAuthenticator(node.context, "realm", alice("realm")));
   Future<Response> none = node.who();
   AWAIT_EXPECT_RESPONSE_STATUS_EQ(Unauthorized({}).status, none);
   AWAIT_EXPECT_RESPONSE_HEADER_EQ("Basic realm=\"realm\"", "WWW-Authenticate",
@@ -179,7 +181,8 @@ TEST(Authentication, MissingOrWrongCredentialsAre401NamingTheRealm) {
                                   node.who(basic("alice", "wrong")));
   EXPECT_EQ(0, node.guarded->calls.load());
   // The handler sees who it was; the password may hold a colon.
-  AWAIT_EXPECT_RESPONSE_BODY_EQ("alice\n", node.who(basic("alice", "s3cret:pw")));
+  AWAIT_EXPECT_RESPONSE_BODY_EQ("alice\n",
+                                node.who(basic("alice", "s3cret:pw")));
   EXPECT_EQ(1, node.guarded->calls.load());
 }
 
@@ -259,8 +262,8 @@ TEST(Authentication, ARealmWithoutAuthenticatorLetsEveryoneIn) {
   Node node;
   // As libprocess: no authenticator for the realm, no authentication.
   AWAIT_EXPECT_RESPONSE_BODY_EQ("nobody\n", node.who());
-  AWAIT_READY(authentication::setAuthenticator(node.context, "realm",
-                                               alice("realm")));
+  AWAIT_READY(
+      authentication::setAuthenticator(node.context, "realm", alice("realm")));
   AWAIT_EXPECT_RESPONSE_STATUS_EQ(Unauthorized({}).status, node.who());
   AWAIT_READY(authentication::unsetAuthenticator(node.context, "realm"));
   AWAIT_EXPECT_RESPONSE_BODY_EQ("nobody\n", node.who());
@@ -268,8 +271,8 @@ TEST(Authentication, ARealmWithoutAuthenticatorLetsEveryoneIn) {
 
 TEST(Authentication, AuthorizationCallbacksByEndpointPath) {
   Node node;
-  AWAIT_READY(authentication::setAuthenticator(node.context, "realm",
-                                               alice("realm")));
+  AWAIT_READY(
+      authentication::setAuthenticator(node.context, "realm", alice("realm")));
   std::vector<std::string> seen;
   std::mutex mutex;
   authorization::setCallbacks(
@@ -287,9 +290,9 @@ TEST(Authentication, AuthorizationCallbacksByEndpointPath) {
   AWAIT_EXPECT_RESPONSE_STATUS_EQ(
       Forbidden().status,
       get(node.context, "guarded", "/who", "", basic("alice", "s3cret:pw")));
-  AWAIT_EXPECT_RESPONSE_BODY_EQ(
-      "alice\n", get(node.context, "guarded", "/who", "allow=1",
-                     basic("alice", "s3cret:pw")));
+  AWAIT_EXPECT_RESPONSE_BODY_EQ("alice\n",
+                                get(node.context, "guarded", "/who", "allow=1",
+                                    basic("alice", "s3cret:pw")));
   // A route without a realm is authorized too, with no principal.
   AWAIT_EXPECT_RESPONSE_STATUS_EQ(Forbidden().status,
                                   get(node.context, "guarded", "/open"));
@@ -299,7 +302,8 @@ TEST(Authentication, AuthorizationCallbacksByEndpointPath) {
     EXPECT_EQ((std::vector<std::string>{"alice", "alice"}), seen);
   }
   authorization::unsetCallbacks(node.context);
-  AWAIT_EXPECT_RESPONSE_BODY_EQ("open\n", get(node.context, "guarded", "/open"));
+  AWAIT_EXPECT_RESPONSE_BODY_EQ("open\n",
+                                get(node.context, "guarded", "/open"));
 }
 
 TEST(Authentication, SystemEndpointsBehindTheContextsRealms) {
@@ -308,15 +312,19 @@ TEST(Authentication, SystemEndpointsBehindTheContextsRealms) {
   options.readwriteAuthenticationRealm = "rw";
   Context node(options);
   AWAIT_READY(authentication::setAuthenticator(
-      node, "ro", Owned<Authenticator>(new BasicAuthenticator(
-                      "ro", {{"viewer", "v"}, {"admin", "a"}}))));
+      node, "ro",
+      Owned<Authenticator>(
+          new BasicAuthenticator("ro", {{"viewer", "v"}, {"admin", "a"}}))));
   AWAIT_READY(authentication::setAuthenticator(
       node, "rw",
       Owned<Authenticator>(new BasicAuthenticator("rw", {{"admin", "a"}}))));
   const std::vector<std::pair<std::string, std::string>> readonly = {
-      {"metrics", "/snapshot"},     {"metrics", "/prometheus"},
-      {"__processes__", ""},        {"__network__", ""},
-      {"help", ""},                 {"help", "/logging/toggle"},
+      {"metrics", "/snapshot"},
+      {"metrics", "/prometheus"},
+      {"__processes__", ""},
+      {"__network__", ""},
+      {"help", ""},
+      {"help", "/logging/toggle"},
       {"system", "/stats.json"}};
   for (const auto& [id, path] : readonly) {
     Future<Response> anonymous = get(node, id, path);
@@ -324,8 +332,8 @@ TEST(Authentication, SystemEndpointsBehindTheContextsRealms) {
         << id << path;
     AWAIT_EXPECT_RESPONSE_HEADER_EQ("Basic realm=\"ro\"", "WWW-Authenticate",
                                     anonymous);
-    AWAIT_EXPECT_RESPONSE_STATUS_EQ(OK().status,
-                                    get(node, id, path, "", basic("viewer", "v")))
+    AWAIT_EXPECT_RESPONSE_STATUS_EQ(
+        OK().status, get(node, id, path, "", basic("viewer", "v")))
         << id << path;
   }
   // /logging/toggle is read-write.
@@ -341,14 +349,16 @@ TEST(Authentication, SystemEndpointsBehindTheContextsRealms) {
 TEST(Authentication, OpenSystemEndpointsWithoutRealms) {
   Context node;
   AWAIT_READY(authentication::setAuthenticator(node, "ro", alice("ro")));
-  AWAIT_EXPECT_RESPONSE_STATUS_EQ(OK().status, get(node, "metrics", "/snapshot"));
+  AWAIT_EXPECT_RESPONSE_STATUS_EQ(OK().status,
+                                  get(node, "metrics", "/snapshot"));
 }
 
 // curl -u, as an operator logs in.
 std::string curl(const std::string& args) {
-  const std::string command = "/usr/bin/curl -s --noproxy '*' --max-time 10 "
-                              "-o /dev/null -w '%{http_code}' " +
-                              args;
+  const std::string command =
+      "/usr/bin/curl -s --noproxy '*' --max-time 10 "
+      "-o /dev/null -w '%{http_code}' " +
+      args;
   std::FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) {
     return "";
@@ -367,8 +377,8 @@ TEST(Authentication, CurlLogsInWithBasic) {
     GTEST_SKIP() << "/usr/bin/curl is not installed";
   }
   Node node;
-  AWAIT_READY(authentication::setAuthenticator(node.context, "realm",
-                                               alice("realm")));
+  AWAIT_READY(
+      authentication::setAuthenticator(node.context, "realm", alice("realm")));
   const std::string url =
       "http://" + stringify(node.context.address()) + "/guarded/who";
   EXPECT_EQ("401", curl(url));

@@ -114,12 +114,13 @@ TEST(Firewall, ARuleSeesTheConnectionAndTheRequest) {
   AWAIT_EXPECT_RESPONSE_STATUS_EQ(kTeapot, teapot);
   AWAIT_EXPECT_RESPONSE_BODY_EQ("refused\n", teapot);
   // Before the process is looked for, as libprocess.
-  AWAIT_EXPECT_RESPONSE_STATUS_EQ(kTeapot, get(node, "nobody", "/x", "teapot=1"));
+  AWAIT_EXPECT_RESPONSE_STATUS_EQ(kTeapot,
+                                  get(node, "nobody", "/x", "teapot=1"));
   EXPECT_EQ(1, server->shown.load());
   std::lock_guard<std::mutex> guard(rule->mutex);
-  EXPECT_EQ((std::vector<std::string>{"/server/shown", "/server/shown",
-                                      "/nobody/x"}),
-            rule->paths);
+  EXPECT_EQ(
+      (std::vector<std::string>{"/server/shown", "/server/shown", "/nobody/x"}),
+      rule->paths);
   EXPECT_EQ("127.0.0.1", rule->peers.front());
   EXPECT_EQ(stringify(node.address()), rule->locals.front());
 }

@@ -10,10 +10,10 @@
 #include <gtest/gtest.h>
 
 #include <process/context.hpp>
-#include <process/nothing.hpp>
 #include <process/future.hpp>
 #include <process/gtest.hpp>
 #include <process/http.hpp>
+#include <process/nothing.hpp>
 #include <process/process.hpp>
 
 #include "system_helpers.hpp"
@@ -61,11 +61,10 @@ class Failing : public Process<Failing> {
     route("/failed", None(), [](const Request&) {
       return Future<Response>(Failure("database password rejected"));
     });
-    route("/later", None(),
-          [this](const Request&) {
-            asked.set(Nothing());
-            return later.future();
-          });
+    route("/later", None(), [this](const Request&) {
+      asked.set(Nothing());
+      return later.future();
+    });
   }
 };
 
@@ -92,7 +91,8 @@ TEST(RouteErrors, AGenericBodyAndTheReasonInTheLog) {
             text.find("for '/failing/boom': the handler threw: boom route: "
                       "secret internals"))
       << text;
-  EXPECT_NE(std::string::npos, text.find("for '/failing/int': the handler threw"))
+  EXPECT_NE(std::string::npos,
+            text.find("for '/failing/int': the handler threw"))
       << text;
   EXPECT_NE(std::string::npos,
             text.find("for '/failing/failed': database password rejected"))

@@ -15,7 +15,6 @@
 
 #include <set>
 #include <string>
-#include <utility>
 
 #include <process/address.hpp>
 #include <process/http.hpp>
@@ -31,8 +30,8 @@ using Address = ::process::Address;
 // libprocess passes its socket; this one can only be asked its addresses.
 class Socket {
  public:
-  Socket(Option<Address> local, Option<Address> peer)
-      : local_(std::move(local)), peer_(std::move(peer)) {}
+  Socket(const Option<Address>& local, const Option<Address>& peer)
+      : local_(local), peer_(peer) {}
   // This node's end.
   Try<Address> address() const;
   // The client's end.

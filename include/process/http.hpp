@@ -532,7 +532,6 @@ struct ServiceUnavailable : Response {
       : Response(std::move(body), Status::SERVICE_UNAVAILABLE) {}
 };
 
-
 // Authorization of requests to routes, by endpoint path ("/<id><route>",
 // e.g. "/logging/toggle"): the callback of a route's path runs after
 // authentication with the request and its principal (None without a realm

@@ -110,10 +110,9 @@ class ProcessBase : public EventConsumer {
       std::function<Future<http::Response>(const http::Request& request)>;
   // The handler of a route with a realm: it also gets the principal the
   // realm's authenticator found (None when the realm has none).
-  using AuthenticatedHttpRequestHandler =
-      std::function<Future<http::Response>(
-          const http::Request& request,
-          const Option<http::authentication::Principal>& principal)>;
+  using AuthenticatedHttpRequestHandler = std::function<Future<http::Response>(
+      const http::Request& request,
+      const Option<http::authentication::Principal>& principal)>;
 
  protected:
   // Runs on the process before any event it receives.

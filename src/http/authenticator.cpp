@@ -125,7 +125,8 @@ Future<AuthenticationResult> BasicAuthenticator::authenticate(
   const std::string user = decoded->substr(0, colon);
   const auto known = credentials_.find(user);
   if (known == credentials_.end() ||
-      !sameSecret(known->second, std::string_view(*decoded).substr(colon + 1))) {
+      !sameSecret(known->second,
+                  std::string_view(*decoded).substr(colon + 1))) {
     return unauthorized;
   }
   AuthenticationResult authenticated;
@@ -133,6 +134,8 @@ Future<AuthenticationResult> BasicAuthenticator::authenticate(
   return authenticated;
 }
 
-std::string BasicAuthenticator::scheme() const { return "Basic"; }
+std::string BasicAuthenticator::scheme() const {
+  return "Basic";
+}
 
 }  // namespace process::http::authentication

@@ -85,10 +85,11 @@ void MetricsProcess::initialize() {
     metrics_.emplace(metric->name(), metric);
   }
   if (context_.systemEndpoints) {
-    detail::routeSystem(
-        *this, "/snapshot", detail::SystemAccess::kReadOnly,
-        std::string(kSnapshotHelp),
-        [this](const http::Request& request) { return snapshotRoute(request); });
+    detail::routeSystem(*this, "/snapshot", detail::SystemAccess::kReadOnly,
+                        std::string(kSnapshotHelp),
+                        [this](const http::Request& request) {
+                          return snapshotRoute(request);
+                        });
     detail::routeSystem(*this, "/prometheus", detail::SystemAccess::kReadOnly,
                         std::string(kPrometheusHelp),
                         [this](const http::Request& request) {

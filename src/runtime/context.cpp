@@ -264,11 +264,10 @@ Context::Options optionsFromEnvironment() {
     throw std::invalid_argument("PROCESSION_SYSTEM_ENDPOINTS='" + system +
                                 "' is not 0, 1, false or true");
   }
-  for (auto [name, realm] :
-       {std::pair{"PROCESSION_READWRITE_REALM",
-                  &options.readwriteAuthenticationRealm},
-        std::pair{"PROCESSION_READONLY_REALM",
-                  &options.readonlyAuthenticationRealm}}) {
+  for (auto [name, realm] : {std::pair{"PROCESSION_READWRITE_REALM",
+                                       &options.readwriteAuthenticationRealm},
+                             std::pair{"PROCESSION_READONLY_REALM",
+                                       &options.readonlyAuthenticationRealm}}) {
     const std::string value = environment(name, "");
     if (!value.empty()) {
       *realm = value;

@@ -64,10 +64,9 @@ Future<http::Response> callHandler(bool details, const std::string& path,
   if (response.isFailed()) {
     return internalError(details, path, response.failure());
   }
-  return response.repair(
-      [details, path](const Future<http::Response>& failed) {
-        return internalError(details, path, failed.failure());
-      });
+  return response.repair([details, path](const Future<http::Response>& failed) {
+    return internalError(details, path, failed.failure());
+  });
 }
 
 // Where a request stands after a guard: answered (401, 403, 500) or let
@@ -80,10 +79,10 @@ struct Admission {
 Admission admit(const Future<AuthenticationResult>& done, bool details,
                 const std::string& path, const std::string& realm) {
   const auto failed = [&](const std::string& why) {
-    return Admission{internalError(details, path,
-                                   "authentication in realm '" + realm +
-                                       "' failed: " + why),
-                     None()};
+    return Admission{
+        internalError(details, path,
+                      "authentication in realm '" + realm + "' failed: " + why),
+        None()};
   };
   if (done.isFailed()) {
     return failed(done.failure());
@@ -128,8 +127,8 @@ Future<Admission> authenticate(Authenticator& authenticator,
   }
   auto promise = std::make_shared<Promise<Admission>>();
   result
-      .onAny([promise, details, path, realm](
-                 const Future<AuthenticationResult>& done) {
+      .onAny([promise, details, path,
+              realm](const Future<AuthenticationResult>& done) {
         promise->set(admit(done, details, path, realm));
       })
       .onAbandoned([promise, details, path, realm] {
@@ -164,10 +163,10 @@ Future<Admission> authorize(
       return;
     }
     promise->set(Admission{
-        internalError(details, path,
-                      "authorization failed: " +
-                          (done.isFailed() ? done.failure()
-                                           : std::string("discarded"))),
+        internalError(
+            details, path,
+            "authorization failed: " +
+                (done.isFailed() ? done.failure() : std::string("discarded"))),
         None()});
   };
   allowed.onAny(decide).onAbandoned([decide] { decide(Future<bool>()); });
@@ -176,7 +175,8 @@ Future<Admission> authorize(
 
 // `next` as it completes, but never before what `tail` stood for; `tail`
 // then stands for it. `next` always completes (an Admission).
-Future<Admission> inOrder(Future<Nothing>& tail, const Future<Admission>& next) {
+Future<Admission> inOrder(Future<Nothing>& tail,
+                          const Future<Admission>& next) {
   auto promise = std::make_shared<Promise<Admission>>();
   auto done = std::make_shared<Promise<Nothing>>();
   const Future<Nothing> previous = tail;
@@ -197,9 +197,9 @@ Future<http::Response> serveRoute(RouteGuards& guards, const UPID& self,
                                   const http::Request& request) {
   const std::string path = endpointPath(self, route);
   const bool details = guards.errorDetails;
-  const Option<std::string> realm =
-      route.access == SystemAccess::kNone ? route.realm
-                                          : guards.realmFor(route.access);
+  const Option<std::string> realm = route.access == SystemAccess::kNone
+                                        ? route.realm
+                                        : guards.realmFor(route.access);
   std::shared_ptr<Authenticator> authenticator;
   if (realm.isSome()) {
     authenticator = guards.authenticator(realm.get());
@@ -220,25 +220,26 @@ Future<http::Response> serveRoute(RouteGuards& guards, const UPID& self,
           ? authenticate(*authenticator, request, details, path, realm.get())
           : Future<Admission>(Admission{});
   return inOrder(*order, authenticated)
-      .then(defer(self, [&guards, self, order, route, request, path, details](
-                            const Admission& admission) mutable
-                            -> Future<http::Response> {
-        if (admission.answer.isSome()) {
-          return admission.answer.get();
-        }
-        Future<Admission> authorized =
-            authorize(guards.callbackFor(path), request, admission.principal,
-                      details, path);
-        return inOrder(*order, authorized)
-            .then(defer(self, [route, request, path, details](
-                                            const Admission& allowed) {
-              if (allowed.answer.isSome()) {
-                return Future<http::Response>(allowed.answer.get());
-              }
-              return callHandler(details, path, route, request,
-                                 allowed.principal);
-            }));
-      }));
+      .then(defer(
+          self,
+          [&guards, self, order, route, request, path, details](
+              const Admission& admission) mutable -> Future<http::Response> {
+            if (admission.answer.isSome()) {
+              return admission.answer.get();
+            }
+            Future<Admission> authorized =
+                authorize(guards.callbackFor(path), request,
+                          admission.principal, details, path);
+            return inOrder(*order, authorized)
+                .then(defer(self, [route, request, path,
+                                   details](const Admission& allowed) {
+                  if (allowed.answer.isSome()) {
+                    return Future<http::Response>(allowed.answer.get());
+                  }
+                  return callHandler(details, path, route, request,
+                                     allowed.principal);
+                }));
+          }));
 }
 
 }  // namespace process::detail

@@ -73,8 +73,7 @@ class RouteGuards {
   std::shared_ptr<const std::vector<Owned<firewall::FirewallRule>>> rules_;
   std::map<std::string, std::shared_ptr<http::authentication::Authenticator>>
       authenticators_;
-  std::shared_ptr<const http::authorization::AuthorizationCallbacks>
-      callbacks_;
+  std::shared_ptr<const http::authorization::AuthorizationCallbacks> callbacks_;
   Option<std::string> readwriteRealm_;
   Option<std::string> readonlyRealm_;
 };

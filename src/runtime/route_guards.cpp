@@ -74,8 +74,8 @@ void RouteGuards::unsetAuthenticator(const std::string& realm) {
   authenticators_.erase(realm);
 }
 
-std::shared_ptr<http::authentication::Authenticator>
-RouteGuards::authenticator(const std::string& realm) const {
+std::shared_ptr<http::authentication::Authenticator> RouteGuards::authenticator(
+    const std::string& realm) const {
   std::lock_guard<std::mutex> guard(mutex_);
   const auto found = authenticators_.find(realm);
   if (found == authenticators_.end()) {
@@ -172,7 +172,9 @@ namespace http::authorization {
 void setCallbacks(const AuthorizationCallbacks& callbacks) {
   setCallbacks(Context::instance(), callbacks);
 }
-void unsetCallbacks() { unsetCallbacks(Context::instance()); }
+void unsetCallbacks() {
+  unsetCallbacks(Context::instance());
+}
 void setCallbacks(Context& context, const AuthorizationCallbacks& callbacks) {
   detail::implOf(context).guards->setCallbacks(callbacks);
 }

@@ -164,8 +164,8 @@ class StatsProcess final : public Process<StatsProcess> {
   void initialize() override {
     detail::routeSystem(*this, "/stats.json", detail::SystemAccess::kReadOnly,
                         statsHelp(), [](const http::Request& request) {
-                          return Future<http::Response>(
-                              http::OK(stats(), request.url.query.get("jsonp")));
+                          return Future<http::Response>(http::OK(
+                              stats(), request.url.query.get("jsonp")));
                         });
   }
 };
