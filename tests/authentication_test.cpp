@@ -258,6 +258,92 @@ TEST(Authentication, ForbiddenFailedAndDiscardedAuthenticators) {
   EXPECT_EQ(0, node.guarded->calls.load());
 }
 
+// Answers with the results given, one per request, in order.
+class Queued : public Authenticator {
+ public:
+  Future<AuthenticationResult> authenticate(const Request&) override {
+    std::lock_guard<std::mutex> guard(mutex);
+    Future<AuthenticationResult> next = results.at(asked);
+    if (++asked == results.size()) {
+      allAsked.set(Nothing());
+    }
+    return next;
+  }
+  std::string scheme() const override { return "Queued"; }
+  std::mutex mutex;
+  std::vector<Future<AuthenticationResult>> results;
+  size_t asked = 0;
+  Promise<Nothing> allAsked;
+};
+
+class Ordered : public Process<Ordered> {
+ public:
+  Ordered() : ProcessBase("ordered") {}
+  std::mutex mutex;
+  std::vector<std::string> calls;
+
+ protected:
+  void initialize() override {
+    route("/who", "realm", None(),
+          [this](const Request&, const Option<Principal>& principal) {
+            record(stringify(principal.get()));
+            return OK();
+          });
+    route("/open", None(), [this](const Request&) {
+      record("open");
+      return OK();
+    });
+  }
+
+ private:
+  void record(const std::string& call) {
+    std::lock_guard<std::mutex> guard(mutex);
+    calls.push_back(call);
+  }
+};
+
+TEST(Authentication, HandlersRunInTheOrderRequestsCame) {
+  Context node;
+  auto* ordered = new Ordered();
+  node.spawn(ordered, true);
+  auto* queued = new Queued();
+  Promise<AuthenticationResult> slow;
+  AuthenticationResult second;
+  second.principal = Principal("second");
+  queued->results = {slow.future(), second};
+  AWAIT_READY(authentication::setAuthenticator(node, "realm",
+                                               Owned<Authenticator>(queued)));
+  // One connection, so the requests reach the process in this order.
+  Future<Connection> connection =
+      http::connect(URL("http", node.address().ip, node.address().port, "/"));
+  AWAIT_READY(connection);
+  Request request;
+  request.url =
+      URL("http", node.address().ip, node.address().port, "/ordered/who");
+  request.keepAlive = true;
+  Future<Response> first = connection->send(request);
+  Future<Response> secondAnswer = connection->send(request);
+  request.url.path = "/ordered/open";
+  Future<Response> open = connection->send(request);
+  // The second is authenticated first, but its handler waits.
+  AWAIT_READY(queued->allAsked.future());
+  {
+    std::lock_guard<std::mutex> guard(ordered->mutex);
+    EXPECT_EQ((std::vector<std::string>{}), ordered->calls);
+  }
+  EXPECT_TRUE(first.isPending());
+  AuthenticationResult firstResult;
+  firstResult.principal = Principal("first");
+  slow.set(firstResult);
+  AWAIT_EXPECT_RESPONSE_STATUS_EQ(OK().status, first);
+  AWAIT_EXPECT_RESPONSE_STATUS_EQ(OK().status, secondAnswer);
+  AWAIT_EXPECT_RESPONSE_STATUS_EQ(OK().status, open);
+  std::lock_guard<std::mutex> guard(ordered->mutex);
+  // The open route came after both: it ran after them.
+  EXPECT_EQ((std::vector<std::string>{"first", "second", "open"}),
+            ordered->calls);
+}
+
 TEST(Authentication, ARealmWithoutAuthenticatorLetsEveryoneIn) {
   Node node;
   // As libprocess: no authenticator for the realm, no authentication.

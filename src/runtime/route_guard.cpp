@@ -173,18 +173,13 @@ Future<Admission> authorize(
   return promise->future();
 }
 
-// `next` as it completes, but never before what `tail` stood for; `tail`
-// then stands for it. `next` always completes (an Admission).
-Future<Admission> inOrder(Future<Nothing>& tail,
-                          const Future<Admission>& next) {
+// `next`'s admission, once `previous` has completed too.
+Future<Admission> after(const Future<Nothing>& previous,
+                        const Future<Admission>& next) {
   auto promise = std::make_shared<Promise<Admission>>();
-  auto done = std::make_shared<Promise<Nothing>>();
-  const Future<Nothing> previous = tail;
-  tail = done->future();
-  previous.onAny([next, promise, done] {
-    next.onAny([promise, done](const Future<Admission>& admission) {
+  previous.onAny([next, promise] {
+    next.onAny([promise](const Future<Admission>& admission) {
       promise->associate(admission);
-      done->set(Nothing());
     });
   });
   return promise->future();
@@ -212,34 +207,39 @@ Future<http::Response> serveRoute(RouteGuards& guards, const UPID& self,
       (order == nullptr || order->isReady())) {
     return callHandler(details, path, route, request, None());
   }
+  // This request's turn: the next guarded request of the process goes on
+  // once this one's handler was called (or it was answered without), so
+  // handlers run in the order requests came. Set on the process.
   if (order == nullptr) {
     order = std::make_shared<Future<Nothing>>(Nothing());
   }
+  auto turn = std::make_shared<Promise<Nothing>>();
+  const Future<Nothing> previous = *order;
+  *order = turn->future();
   Future<Admission> authenticated =
       authenticator != nullptr
           ? authenticate(*authenticator, request, details, path, realm.get())
           : Future<Admission>(Admission{});
-  return inOrder(*order, authenticated)
-      .then(defer(
-          self,
-          [&guards, self, order, route, request, path, details](
-              const Admission& admission) mutable -> Future<http::Response> {
-            if (admission.answer.isSome()) {
-              return admission.answer.get();
-            }
-            Future<Admission> authorized =
-                authorize(guards.callbackFor(path), request,
-                          admission.principal, details, path);
-            return inOrder(*order, authorized)
-                .then(defer(self, [route, request, path,
-                                   details](const Admission& allowed) {
-                  if (allowed.answer.isSome()) {
-                    return Future<http::Response>(allowed.answer.get());
-                  }
-                  return callHandler(details, path, route, request,
-                                     allowed.principal);
-                }));
-          }));
+  return after(previous, authenticated)
+      .then(defer(self,
+                  [&guards, self, turn, route, request, path, details](
+                      const Admission& admission) -> Future<http::Response> {
+                    if (admission.answer.isSome()) {
+                      turn->set(Nothing());
+                      return admission.answer.get();
+                    }
+                    return authorize(guards.callbackFor(path), request,
+                                     admission.principal, details, path)
+                        .then(defer(self, [turn, route, request, path,
+                                           details](const Admission& allowed) {
+                          turn->set(Nothing());
+                          if (allowed.answer.isSome()) {
+                            return Future<http::Response>(allowed.answer.get());
+                          }
+                          return callHandler(details, path, route, request,
+                                             allowed.principal);
+                        }));
+                  }));
 }
 
 }  // namespace process::detail

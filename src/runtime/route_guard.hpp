@@ -78,10 +78,10 @@ class RouteGuards {
   Option<std::string> readonlyRealm_;
 };
 
-// The order of a process's guarded requests: each passes authentication
-// and authorization behind those that came before it, so handlers run in
-// the order the requests arrived (as libprocess's per-process sequence).
-// Touched on the process only.
+// The order of a process's guarded requests: the last one's turn, which
+// passes once its handler was called. Each waits for the one before it, so
+// handlers run in the order the requests came (as libprocess's per-process
+// sequence); authenticators are asked at once. Touched on the process only.
 using RouteOrder = std::shared_ptr<Future<Nothing>>;
 
 // Serves `request` with `route` of `self`, on that process: at once when
