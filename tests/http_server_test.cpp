@@ -1214,7 +1214,8 @@ TEST(HttpServer, HandlerThatThrowsIs500) {
                           post("/server/echo", "alive")));
   const Reply thrown = client.read();
   EXPECT_EQ(500, thrown.status) << thrown;
-  EXPECT_NE(std::string::npos, thrown.body.find("kaboom")) << thrown.body;
+  // Generic: the reason is in the node's log, not for the client.
+  EXPECT_EQ("Internal Server Error\n", thrown.body);
   EXPECT_EQ(500, client.read().status);
   // The process and the connection live on.
   EXPECT_EQ("alive", client.read().body);
@@ -1240,10 +1241,10 @@ TEST(HttpServer, FailedFutureIs500AndDiscardedIs503) {
 
   const Reply failed = client.read();
   EXPECT_EQ(500, failed.status) << failed;
-  EXPECT_NE(std::string::npos, failed.body.find("out of luck"));
+  EXPECT_EQ("Internal Server Error\n", failed.body);
   const Reply laterFailed = client.read();
   EXPECT_EQ(500, laterFailed.status) << laterFailed;
-  EXPECT_NE(std::string::npos, laterFailed.body.find("too late"));
+  EXPECT_EQ("Internal Server Error\n", laterFailed.body);
   const Reply discarded = client.read();
   EXPECT_EQ(503, discarded.status) << discarded;
   EXPECT_EQ("HTTP/1.1 503 Service Unavailable", discarded.statusLine);

@@ -68,7 +68,8 @@ std::string REFERENCES(const Lines&... lines) {
 }
 
 // Whether the route asks for credentials when the node has HTTP
-// authentication on (ours: nodes have none, the text is libprocess's).
+// authentication on (an authenticator for the route's realm,
+// process/authenticator.hpp).
 inline std::string AUTHENTICATION(bool required) {
   return required ? "This endpoint asks for credentials when the node has "
                     "HTTP\nauthentication enabled.\n"

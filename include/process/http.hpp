@@ -532,6 +532,24 @@ struct ServiceUnavailable : Response {
       : Response(std::move(body), Status::SERVICE_UNAVAILABLE) {}
 };
 
+// Authorization of requests to routes, by endpoint path ("/<id><route>",
+// e.g. "/logging/toggle"): the callback of a route's path runs after
+// authentication with the request and its principal (None without a realm
+// or an authenticator); false answers 403 Forbidden. Ours: per context, as
+// authenticators (process/authenticator.hpp) are; these act on the default
+// one.
+namespace authentication {
+struct Principal;
+}  // namespace authentication
+namespace authorization {
+using AuthorizationCallbacks =
+    std::map<std::string,
+             std::function<Future<bool>(
+                 const Request, const Option<authentication::Principal>)>>;
+void setCallbacks(const AuthorizationCallbacks& callbacks);
+void unsetCallbacks();
+}  // namespace authorization
+
 }  // namespace process::http
 
 // libprocess declares the client in http.hpp; ours keeps it in its own

@@ -27,8 +27,9 @@ namespace process {
 
 class Logging : public Process<Logging> {
  public:
-  // `authenticationRealm` is accepted for libprocess's sake; nodes have no
-  // HTTP authentication, so the route asks for none.
+  // With `authenticationRealm`, /toggle is authenticated in that realm;
+  // without, in the context's read-write realm
+  // (Context::Options::readwriteAuthenticationRealm), if any.
   explicit Logging(const Option<std::string>& authenticationRealm = None());
 
   // FLAGS_v becomes `level` for `duration` (a later call's duration
@@ -47,6 +48,7 @@ class Logging : public Process<Logging> {
 
   const int32_t original_;
   Timeout timeout_;
+  Option<std::string> realm_;
 };
 
 }  // namespace process

@@ -34,6 +34,7 @@
 
 #include <glog/logging.h>
 
+#include <process/authenticator.hpp>
 #include <process/coroutine.hpp>
 #include <process/detail/mailbox.hpp>
 #include <process/drop_reason.hpp>
@@ -41,6 +42,7 @@
 #include <process/event.hpp>
 #include <process/http.hpp>
 #include <process/option.hpp>
+#include <process/owned.hpp>
 #include <process/pid.hpp>
 
 namespace process {
@@ -106,6 +108,11 @@ class ProcessBase : public EventConsumer {
       std::function<void(const UPID& from, const std::string& body)>;
   using HttpRequestHandler =
       std::function<Future<http::Response>(const http::Request& request)>;
+  // The handler of a route with a realm: it also gets the principal the
+  // realm's authenticator found (None when the realm has none).
+  using AuthenticatedHttpRequestHandler = std::function<Future<http::Response>(
+      const http::Request& request,
+      const Option<http::authentication::Principal>& principal)>;
 
  protected:
   // Runs on the process before any event it receives.
@@ -178,6 +185,27 @@ class ProcessBase : public EventConsumer {
     route(name, help, [self, method](const http::Request& request) {
       return (self->*method)(request);
     });
+  }
+
+  // The same behind authentication: the authenticator set for `realm`
+  // (process/authenticator.hpp) runs first, and answers 401 or 403 itself
+  // when it does not accept the request.
+  void route(const std::string& name, const std::string& realm,
+             const Option<std::string>& help,
+             const AuthenticatedHttpRequestHandler& handler);
+  template <typename T>
+  void route(const std::string& name, const std::string& realm,
+             const Option<std::string>& help,
+             Future<http::Response> (T::*method)(
+                 const http::Request&,
+                 const Option<http::authentication::Principal>&)) {
+    T* self = detail::downcast<T>(this);
+    route(name, realm, help,
+          [self, method](
+              const http::Request& request,
+              const Option<http::authentication::Principal>& principal) {
+            return (self->*method)(request, principal);
+          });
   }
 
   // Sends message `name` from this process. A message to a process that does
@@ -347,12 +375,23 @@ namespace network::inet {
 using Address = ::process::Address;
 }  // namespace network::inet
 
+// The endpoint firewall (process/firewall.hpp): `rules` replace those the
+// default context (or `context`) had; every request for a route passes
+// them first.
+namespace firewall {
+class FirewallRule;
+void install(std::vector<Owned<FirewallRule>>&& rules);
+void install(Context& context, std::vector<Owned<FirewallRule>>&& rules);
+}  // namespace firewall
+
 // Makes the default context (from the LIBPROCESS_* variables) if it is not
 // made yet; true the first time (again after finalize()), false after.
 // Idempotent and thread-safe; the free functions call it implicitly.
 // `delegate` names the process whose routes absolutePath() prefixes; the
-// authentication realms are accepted and ignored (ours: the node installs
-// no libprocess-level endpoints of its own that they would guard).
+// realms put the node's own endpoints behind authentication, as
+// Context::Options' realms do: /logging/toggle in the read-write realm,
+// the others in the read-only one. Given to the first initialize() only
+// (after a finalize(), to the next).
 bool initialize(
     const Option<std::string>& delegate = None(),
     const Option<std::string>& readwriteAuthenticationRealm = None(),

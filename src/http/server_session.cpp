@@ -161,7 +161,9 @@ void ServerSession::answer(Ticket ticket,
   if (future.isReady()) {
     response = future.get();
   } else if (future.isFailed()) {
-    response = http::InternalServerError(future.failure() + "\n");
+    // The runtime has logged the reason (and put it in the body when the
+    // context is for development); a peer learns nothing of our insides.
+    response = http::InternalServerError("Internal Server Error\n");
   } else if (future.isDiscarded()) {
     response = http::ServiceUnavailable();
   } else {

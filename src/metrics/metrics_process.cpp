@@ -14,6 +14,7 @@
 #include "metrics/builtin.hpp"
 #include "metrics/prometheus.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/system_processes.hpp"
 
 namespace process::metrics::internal {
 
@@ -84,10 +85,16 @@ void MetricsProcess::initialize() {
     metrics_.emplace(metric->name(), metric);
   }
   if (context_.systemEndpoints) {
-    route("/snapshot", std::string(kSnapshotHelp),
-          &MetricsProcess::snapshotRoute);
-    route("/prometheus", std::string(kPrometheusHelp),
-          &MetricsProcess::prometheusRoute);
+    detail::routeSystem(*this, "/snapshot", detail::SystemAccess::kReadOnly,
+                        std::string(kSnapshotHelp),
+                        [this](const http::Request& request) {
+                          return snapshotRoute(request);
+                        });
+    detail::routeSystem(*this, "/prometheus", detail::SystemAccess::kReadOnly,
+                        std::string(kPrometheusHelp),
+                        [this](const http::Request& request) {
+                          return prometheusRoute(request);
+                        });
   }
 }
 

@@ -84,6 +84,7 @@ ContextImpl::ContextImpl(const Context::Options& options)
       metricsSnapshotInterval(intervalOf(options.metricsSnapshotRateLimit)),
       startedAt(Clock::now()) {
   initializeLogging();
+  guards = std::make_unique<RouteGuards>(options);
   transport = makeTransport(*this, options);
   bound = transport->bound();
   address = bound;
@@ -305,7 +306,26 @@ Context::Options optionsFromEnvironment() {
     throw std::invalid_argument("PROCESSION_SYSTEM_ENDPOINTS='" + system +
                                 "' is not 0, 1, false or true");
   }
+<<<<<<< HEAD
   options.metricsSnapshotRateLimit = snapshotRateLimitFromEnvironment();
+=======
+  for (auto [name, realm] : {std::pair{"PROCESSION_READWRITE_REALM",
+                                       &options.readwriteAuthenticationRealm},
+                             std::pair{"PROCESSION_READONLY_REALM",
+                                       &options.readonlyAuthenticationRealm}}) {
+    const std::string value = environment(name, "");
+    if (!value.empty()) {
+      *realm = value;
+    }
+  }
+  const std::string details = environment("PROCESSION_HTTP_ERROR_DETAILS", "0");
+  if (details == "1" || details == "true") {
+    options.httpErrorDetails = true;
+  } else if (details != "0" && details != "false") {
+    throw std::invalid_argument("PROCESSION_HTTP_ERROR_DETAILS='" + details +
+                                "' is not 0, 1, false or true");
+  }
+>>>>>>> auth
   return options;
 }
 
@@ -403,15 +423,15 @@ Option<std::string>& delegateId() {
 bool initialize(const Option<std::string>& delegate,
                 const Option<std::string>& readwriteAuthenticationRealm,
                 const Option<std::string>& readonlyAuthenticationRealm) {
-  (void)readwriteAuthenticationRealm;
-  (void)readonlyAuthenticationRealm;
-  Context::instance();
+  Context& context = Context::instance();
   std::lock_guard<std::mutex> guard(initializeMutex());
   if (initialized) {
     return false;
   }
   initialized = true;
   delegateId() = delegate;
+  detail::implOf(context).guards->setSystemRealms(readwriteAuthenticationRealm,
+                                                  readonlyAuthenticationRealm);
   return true;
 }
 

@@ -65,6 +65,11 @@ bool ContextImpl::deliverMessage(const std::string& toId, UPID from,
 Future<http::Response> ContextImpl::deliverRequest(const std::string& toId,
                                                    std::string routePath,
                                                    http::Request request) {
+  // As libprocess: before the process is looked for.
+  Option<http::Response> refused = guards->applyFirewall(bound, request);
+  if (refused.isSome()) {
+    return refused.get();
+  }
   CellRef cell = registry.lookup(toId);
   if (!cell) {
     return http::NotFound();

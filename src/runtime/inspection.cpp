@@ -148,7 +148,12 @@ bool inspectionPending(const ProcessBase& process) {
 
 void routeUnmatched(ProcessBase& process,
                     ProcessBase::HttpRequestHandler handler) {
-  Runtime::extras(process).unrouted = std::move(handler);
+  Runtime::extras(process).unrouted = Route{.name = "/",
+                                            .help = None(),
+                                            .handler = std::move(handler),
+                                            .authenticated = nullptr,
+                                            .realm = None(),
+                                            .access = SystemAccess::kReadOnly};
 }
 
 std::vector<UPID> processesOf(ContextImpl& context) {

@@ -402,17 +402,8 @@ Future<http::Response> Runtime::handleHttp(ProcessBase& process,
   for (;;) {
     for (const Route& route : routes) {
       if (route.name == path) {
-        try {
-          return route.handler(request);
-        } catch (const std::exception& e) {
-          LOG(WARNING) << "Route " << route.name << " of " << process.self()
-                       << " threw: " << e.what();
-          return http::InternalServerError(std::string(e.what()) + "\n");
-        } catch (...) {
-          LOG(WARNING) << "Route " << route.name << " of " << process.self()
-                       << " threw";
-          return http::InternalServerError();
-        }
+        return serveRoute(*process.context_->guards, process.self(),
+                          process.extras_->routeOrder, route, request);
       }
     }
     const size_t slash = path.rfind('/');
@@ -421,8 +412,10 @@ Future<http::Response> Runtime::handleHttp(ProcessBase& process,
     }
     path = path.substr(0, slash);
   }
-  if (process.extras_->unrouted) {
-    return process.extras_->unrouted(request);
+  if (process.extras_->unrouted.has_value()) {
+    return serveRoute(*process.context_->guards, process.self(),
+                      process.extras_->routeOrder, *process.extras_->unrouted,
+                      request);
   }
   return http::NotFound();
 }

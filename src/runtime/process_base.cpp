@@ -109,6 +109,29 @@ void installFirst(ProcessBase& process, const std::string& name,
   ++process.firstHandlers_;
 }
 
+void addRoute(ProcessBase& process, Route route) {
+  auto& routes = Runtime::extras(process).routes;
+  for (auto& existing : routes) {
+    if (existing.name == route.name) {
+      existing = std::move(route);
+      return;
+    }
+  }
+  routes.push_back(std::move(route));
+}
+
+void routeSystem(ProcessBase& process, const std::string& name,
+                 SystemAccess access, const Option<std::string>& help,
+                 ProcessBase::HttpRequestHandler handler) {
+  CHECK(!name.empty() && name[0] == '/') << "route '" << name << "'";
+  addRoute(process, Route{.name = name,
+                          .help = help,
+                          .handler = std::move(handler),
+                          .authenticated = nullptr,
+                          .realm = None(),
+                          .access = access});
+}
+
 }  // namespace detail
 
 void ProcessBase::route(const std::string& name,
@@ -116,15 +139,25 @@ void ProcessBase::route(const std::string& name,
                         const HttpRequestHandler& handler) {
   CHECK(!name.empty() && name[0] == '/')
       << "route '" << name << "' of " << pid_ << " must start with '/'";
-  auto& routes = detail::Runtime::extras(*this).routes;
-  for (auto& existing : routes) {
-    if (existing.name == name) {
-      existing.help = help;
-      existing.handler = handler;
-      return;
-    }
-  }
-  routes.push_back(detail::Route{name, help, handler});
+  detail::addRoute(*this, detail::Route{.name = name,
+                                        .help = help,
+                                        .handler = handler,
+                                        .authenticated = nullptr,
+                                        .realm = None(),
+                                        .access = detail::SystemAccess::kNone});
+}
+
+void ProcessBase::route(const std::string& name, const std::string& realm,
+                        const Option<std::string>& help,
+                        const AuthenticatedHttpRequestHandler& handler) {
+  CHECK(!name.empty() && name[0] == '/')
+      << "route '" << name << "' of " << pid_ << " must start with '/'";
+  detail::addRoute(*this, detail::Route{.name = name,
+                                        .help = help,
+                                        .handler = nullptr,
+                                        .authenticated = handler,
+                                        .realm = realm,
+                                        .access = detail::SystemAccess::kNone});
 }
 
 void ProcessBase::send(const UPID& to, const std::string& name) const {

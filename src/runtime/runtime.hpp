@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "runtime/hazard.hpp"
 #include "runtime/inspection.hpp"
 #include "runtime/registry.hpp"
+#include "runtime/route_guard.hpp"
 #include "runtime/scheduler.hpp"
 #include "runtime/transport.hpp"
 
@@ -31,6 +33,10 @@ struct Route {
   std::string name;
   Option<std::string> help;
   ProcessBase::HttpRequestHandler handler;
+  // A route with a realm has this handler instead (route_guard.hpp).
+  ProcessBase::AuthenticatedHttpRequestHandler authenticated;
+  Option<std::string> realm;
+  SystemAccess access = SystemAccess::kNone;  // a system endpoint's realm
 };
 
 struct ProcessExtras {
@@ -39,7 +45,8 @@ struct ProcessExtras {
   std::vector<std::shared_ptr<Suspension>> suspensions;
   std::vector<Route> routes;
   // Paths no route matches (the help process: /help/<id>/<name>).
-  ProcessBase::HttpRequestHandler unrouted;
+  std::optional<Route> unrouted;
+  RouteOrder routeOrder;  // guarded requests not yet let through
   // Messages no handler is installed for (the procession tool prints them).
   std::function<void(const UPID& from, const std::string& name,
                      const std::string& body)>
@@ -92,6 +99,9 @@ class ContextImpl final : public Host {
   Address address;  // advertised
   Address bound;
   Registry registry;
+  // Before the scheduler and the transport, which outlive it: the routes'
+  // firewall, authenticators and authorization callbacks.
+  std::unique_ptr<RouteGuards> guards;
   // Before the scheduler: its workers' blocks outlive them.
   RuntimeCounters counters;
   std::unique_ptr<Scheduler> scheduler;
@@ -109,6 +119,9 @@ class ContextImpl final : public Host {
   bool shutDown_ = false;
   std::vector<UPID> systemProcesses_;  // written while the context is made
 };
+
+// Adds `route` to the process's routes, replacing one of the same name.
+void addRoute(ProcessBase& process, Route route);
 
 // The context behind a public Context.
 ContextImpl& implOf(Context& context);

@@ -12,6 +12,8 @@
 
 #include <process/process.hpp>
 
+#include "runtime/route_guard.hpp"
+
 namespace process::detail {
 
 class ContextImpl;
@@ -23,7 +25,19 @@ void startSystemProcesses(ContextImpl& context);
 // Requests for paths of `process` that none of its routes match go to
 // `handler` (instead of a 404): the help process serves /help/<id>/<name>
 // for every id. On the process, or before it is spawned.
+// They are read-only endpoints (as /help is).
 void routeUnmatched(ProcessBase& process,
                     ProcessBase::HttpRequestHandler handler);
+
+// Which of the context's realms (Context::Options'
+// readonlyAuthenticationRealm, readwriteAuthenticationRealm) guards a
+// system endpoint (SystemAccess, runtime/route_guard.hpp): libprocess's
+// choice, /logging/toggle read-write and the others read-only.
+// ProcessBase::route for a system endpoint: the realm is the one the
+// context names for `access` when a request comes (None: open), so that
+// process::initialize() can still set it after the endpoint exists.
+void routeSystem(ProcessBase& process, const std::string& name,
+                 SystemAccess access, const Option<std::string>& help,
+                 ProcessBase::HttpRequestHandler handler);
 
 }  // namespace process::detail

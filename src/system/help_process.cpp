@@ -136,7 +136,8 @@ class HelpProcess final : public Process<HelpProcess> {
     auto handler = [this](const http::Request& request) {
       return help(request);
     };
-    route("/", None(), handler);
+    detail::routeSystem(*this, "/", detail::SystemAccess::kReadOnly, None(),
+                        handler);
     detail::routeUnmatched(*this, handler);
   }
 

@@ -12,6 +12,8 @@
 #include <process/delay.hpp>
 #include <process/help.hpp>
 
+#include "runtime/system_processes.hpp"
+
 namespace process {
 namespace {
 
@@ -51,9 +53,7 @@ std::string toggleHelp() {
 }  // namespace
 
 Logging::Logging(const Option<std::string>& authenticationRealm)
-    : ProcessBase("logging"), original_(level()) {
-  (void)authenticationRealm;
-}
+    : ProcessBase("logging"), original_(level()), realm_(authenticationRealm) {}
 
 int32_t Logging::level() {
   std::string value;
@@ -64,7 +64,18 @@ int32_t Logging::level() {
 }
 
 void Logging::initialize() {
-  route("/toggle", toggleHelp(), &Logging::toggle);
+  if (realm_.isSome()) {
+    route("/toggle", realm_.get(), toggleHelp(),
+          [this](const http::Request& request,
+                 const Option<http::authentication::Principal>&) {
+            return toggle(request);
+          });
+    return;
+  }
+  // The node's own: behind the context's read-write realm, if it names one.
+  detail::routeSystem(
+      *this, "/toggle", detail::SystemAccess::kReadWrite, toggleHelp(),
+      [this](const http::Request& request) { return toggle(request); });
 }
 
 Future<http::Response> Logging::toggle(const http::Request& request) {

@@ -9,6 +9,7 @@
 #include <process/stringify.hpp>
 
 #include "runtime/runtime.hpp"
+#include "runtime/system_processes.hpp"
 #include "system/makers.hpp"
 #include "transport/network.hpp"
 
@@ -65,9 +66,9 @@ class NetworkProcess final : public Process<NetworkProcess> {
 
  protected:
   void initialize() override {
-    route("/", networkHelp(), [this](const http::Request& request) {
-      return connections(request);
-    });
+    detail::routeSystem(
+        *this, "/", detail::SystemAccess::kReadOnly, networkHelp(),
+        [this](const http::Request& request) { return connections(request); });
   }
 
  private:

@@ -8,6 +8,7 @@
 
 #include "runtime/inspection.hpp"
 #include "runtime/runtime.hpp"
+#include "runtime/system_processes.hpp"
 #include "system/inspect_all.hpp"
 #include "system/makers.hpp"
 
@@ -72,8 +73,9 @@ class ProcessesProcess final : public Process<ProcessesProcess> {
  protected:
   void initialize() override {
     // As libprocess: no help text for this one.
-    route("/", None(),
-          [this](const http::Request& request) { return processes(request); });
+    detail::routeSystem(
+        *this, "/", detail::SystemAccess::kReadOnly, None(),
+        [this](const http::Request& request) { return processes(request); });
   }
 
  private:

@@ -17,6 +17,7 @@
 #include <process/process.hpp>
 
 #include "metrics/machine.hpp"
+#include "runtime/system_processes.hpp"
 #include "system/makers.hpp"
 
 namespace process::system {
@@ -169,10 +170,11 @@ class StatsProcess final : public Process<StatsProcess> {
 
  protected:
   void initialize() override {
-    route("/stats.json", statsHelp(), [](const http::Request& request) {
-      return Future<http::Response>(
-          http::OK(stats(), request.url.query.get("jsonp")));
-    });
+    detail::routeSystem(*this, "/stats.json", detail::SystemAccess::kReadOnly,
+                        statsHelp(), [](const http::Request& request) {
+                          return Future<http::Response>(http::OK(
+                              stats(), request.url.query.get("jsonp")));
+                        });
   }
 };
 

@@ -9,6 +9,7 @@
 #include <process/http.hpp>
 #include <process/process.hpp>
 
+#include "runtime/system_processes.hpp"
 #include "system/makers.hpp"
 #include "system/ui_page.hpp"
 
@@ -53,9 +54,10 @@ class UiProcess final : public Process<UiProcess> {
 
  protected:
   void initialize() override {
-    route("/", uiHelp(), [](const http::Request& request) {
-      return Future<http::Response>(page(request));
-    });
+    detail::routeSystem(*this, "/", detail::SystemAccess::kReadOnly, uiHelp(),
+                        [](const http::Request& request) {
+                          return Future<http::Response>(page(request));
+                        });
   }
 };
 
