@@ -411,7 +411,8 @@ TEST(Authentication, SystemEndpointsBehindTheContextsRealms) {
       {"__network__", ""},
       {"help", ""},
       {"help", "/logging/toggle"},
-      {"system", "/stats.json"}};
+      {"system", "/stats.json"},
+      {"__ui__", ""}};
   for (const auto& [id, path] : readonly) {
     Future<Response> anonymous = get(node, id, path);
     AWAIT_EXPECT_RESPONSE_STATUS_EQ(Unauthorized({}).status, anonymous)
