@@ -1,13 +1,9 @@
 // The procession tool (tools/), run as a child process against a node of
 // this test: what it prints, its exit status, and what the node received.
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -31,101 +27,15 @@
 #include <process/pid.hpp>
 #include <process/process.hpp>
 
-extern char** environ;
+#include "cli_run.hpp"
 
 using namespace process;
+using cli_testing::lines;
+using cli_testing::Outcome;
+using cli_testing::runCli;
+using cli_testing::Socket;
 
 namespace {
-
-struct Outcome {
-  int status = -1;  // the exit status; 128 + N when killed by signal N
-  std::string out;
-  std::string err;
-};
-
-// Runs the tool with `args`, feeding it `input` (under a pipe's capacity)
-// on its standard input. A child still running after a minute is killed.
-Outcome runCli(const std::vector<std::string>& args,
-               const std::string& input = "") {
-  std::vector<std::string> all{PROCESSION_CLI};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : all) {
-    argv.push_back(arg.data());
-  }
-  argv.push_back(nullptr);
-
-  int in[2], out[2], err[2];
-  EXPECT_EQ(0, pipe2(in, O_CLOEXEC));
-  EXPECT_EQ(0, pipe2(out, O_CLOEXEC));
-  EXPECT_EQ(0, pipe2(err, O_CLOEXEC));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
-  pid_t child = -1;
-  Outcome run;
-  const int spawned =
-      posix_spawn(&child, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  close(in[0]);
-  close(out[1]);
-  close(err[1]);
-  EXPECT_EQ(0, spawned) << "cannot run " << argv[0];
-  if (spawned == 0 && !input.empty()) {
-    EXPECT_EQ(static_cast<ssize_t>(input.size()),
-              write(in[1], input.data(), input.size()));
-  }
-  close(in[1]);
-
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::minutes(1);
-  pollfd fds[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
-  std::string* sinks[2] = {&run.out, &run.err};
-  int open = 2;
-  while (spawned == 0 && open > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      ADD_FAILURE() << "the tool still runs after a minute: killed";
-      kill(child, SIGKILL);
-      break;
-    }
-    if (poll(fds, 2, static_cast<int>(left.count())) < 0) {
-      continue;  // EINTR
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd >= 0 && fds[i].revents != 0) {
-        char buffer[4096];
-        const ssize_t n = read(fds[i].fd, buffer, sizeof(buffer));
-        if (n > 0) {
-          sinks[i]->append(buffer, static_cast<size_t>(n));
-        } else {
-          fds[i].fd = -1;
-          --open;
-        }
-      }
-    }
-  }
-  close(out[0]);
-  close(err[0]);
-  int status = 0;
-  if (spawned == 0 && waitpid(child, &status, 0) == child) {
-    run.status =
-        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  return run;
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> result;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) {
-    result.push_back(line);
-  }
-  return result;
-}
 
 struct Message {
   UPID from;
@@ -168,34 +78,6 @@ class Receiver : public Process<Receiver> {
 
   std::vector<Message> received_;
   std::list<std::pair<size_t, Promise<std::vector<Message>>>> waiters_;
-};
-
-// A socket on 127.0.0.1 at a port of its own: bound only (connections are
-// refused) or listening (connections succeed, and nothing ever answers).
-class Socket {
- public:
-  explicit Socket(bool listening) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof(address);
-    EXPECT_EQ(0, bind(fd_, reinterpret_cast<sockaddr*>(&address), size));
-    if (listening) {
-      EXPECT_EQ(0, listen(fd_, 16));
-    }
-    EXPECT_EQ(0,
-              getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &size));
-    port_ = ntohs(address.sin_port);
-  }
-  ~Socket() { close(fd_); }
-  Socket(const Socket&) = delete;
-  Socket& operator=(const Socket&) = delete;
-
-  uint16_t port() const { return port_; }
-
- private:
-  int fd_;
-  uint16_t port_ = 0;
 };
 
 // A node of its own making: for each of up to `connections` connections it
@@ -345,7 +227,8 @@ TEST_F(CliTest, SendReadsTheBodyFromAFile) {
 }
 
 TEST_F(CliTest, SendReadsTheBodyFromStandardInput) {
-  Outcome run = runCli({"send", upid(), "test.hello", "@-"}, "from stdin\n");
+  Outcome run =
+      runCli({"send", upid(), "test.hello", "@-"}, {.input = "from stdin\n"});
   EXPECT_EQ(0, run.status) << run.err;
   std::vector<Message> messages = received(1);
   ASSERT_EQ(1u, messages.size());

@@ -24,8 +24,9 @@
 #include <process/process.hpp>
 
 #include "connection.hpp"
-#include "transport/message_codec.hpp"
+#include "node.hpp"
 #include "runtime/runtime.hpp"
+#include "transport/message_codec.hpp"
 
 namespace procession_cli {
 
@@ -222,11 +223,6 @@ std::string describe(const DecodedResponse& response, const UPID& to) {
   return line;
 }
 
-int fail(const std::string& message, int status) {
-  std::cerr << "procession: " << message << std::endl;
-  return status;
-}
-
 long long micros(Clock::duration duration) {
   return std::llround(
       std::chrono::duration<double, std::micro>(duration).count());
@@ -287,8 +283,8 @@ int send(const SendOptions& options) {
                        waiting ? &replies : nullptr);
   }
   std::string request;
-  process::transport::encodeMessage(from.get(), to->id, to->address, options.name,
-                                  body.get(), request);
+  process::transport::encodeMessage(from.get(), to->id, to->address,
+                                    options.name, body.get(), request);
   auto response = connection.get()->exchange(request, options.timeout);
   if (response.isError()) {
     return fail(response.error(), kNoAnswer);
@@ -329,8 +325,8 @@ int ping(const PingOptions& options) {
     from = startSender(connection->local(), node);
   }
   std::string request;
-  process::transport::encodeMessage(from.get(), to->id, to->address, options.name,
-                                  "", request);
+  process::transport::encodeMessage(from.get(), to->id, to->address,
+                                    options.name, "", request);
   if (!options.quiet) {
     std::cout << options.name << " to " << to.get() << " from " << from.get()
               << ", connected in " << micros(connecting) << " µs" << std::endl;

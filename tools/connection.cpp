@@ -38,7 +38,9 @@ std::string reasonOf(const std::string& error, const std::string& text) {
   return reason == "expected id@ip:port" ? "no '@'" : reason;
 }
 
-Try<process::net::IP> resolve(const std::string& host) {
+}  // namespace
+
+Try<process::net::IP> resolveHost(const std::string& host) {
   addrinfo hints{};
   hints.ai_family = AF_INET;
   hints.ai_socktype = SOCK_STREAM;
@@ -52,6 +54,8 @@ Try<process::net::IP> resolve(const std::string& host) {
   freeaddrinfo(found);
   return ip;
 }
+
+namespace {
 
 std::string describe(const Address& address) {
   std::ostringstream out;
@@ -112,7 +116,7 @@ Try<UPID> parseUpid(const std::string& text) {
       if (candidate.isError()) {
         reason = reasonOf(candidate.error(), shape);
       } else {
-        Try<process::net::IP> ip = resolve(host);
+        Try<process::net::IP> ip = resolveHost(host);
         if (ip.isSome()) {
           UPID upid = candidate.get();
           upid.address.ip = ip.get();
@@ -176,6 +180,11 @@ Connection::~Connection() {
 
 bool Connection::await(short events, Clock::time_point deadline) const {
   return waitFor(fd_, events, deadline);
+}
+
+bool Connection::stirredWhileIdle() const {
+  pollfd entry{fd_, POLLIN, 0};
+  return poll(&entry, 1, 0) != 0;
 }
 
 Try<DecodedResponse> Connection::exchange(const std::string& request,

@@ -25,6 +25,10 @@ using Clock = std::chrono::steady_clock;
 // "'text' is not a UPID (id@ip:port): why".
 process::Try<process::UPID> parseUpid(const std::string& text);
 
+// The IPv4 address of a host name; the Error reads "cannot resolve host
+// 'x': why".
+process::Try<process::net::IP> resolveHost(const std::string& host);
+
 class Connection {
  public:
   // Connects to `peer` within `timeout`. The Error is one line: "cannot
@@ -38,6 +42,10 @@ class Connection {
 
   // Our end of the connection: the address the peer sees us at.
   process::Address local() const { return local_; }
+
+  // Whether something (the peer's close, or bytes nobody asked for) came
+  // while no request was out: the connection is not worth reusing.
+  bool stirredWhileIdle() const;
 
   // Writes `request` and returns the next response, within `timeout`. An
   // Error (timeout, closed, not HTTP) leaves the connection unusable.

@@ -1,12 +1,16 @@
 // procession: a command-line client of libprocess nodes. `send` delivers one
-// message and reports the node's answer; `ping` measures round trips. Run
-// `procession --help` for the usage and exit statuses.
+// message and reports the node's answer; `ping` measures round trips;
+// `processes`, `metrics`, `help` and `top` read the node's system
+// endpoints (inspect_cli.*). Run `procession --help` for the usage and
+// exit statuses.
 #include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <exception>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <glog/logging.h>
 #include <CLI/CLI.hpp>
@@ -15,6 +19,8 @@
 #include <process/try.hpp>
 
 #include "commands.hpp"
+#include "durations.hpp"
+#include "inspect_cli.hpp"
 
 namespace {
 
@@ -25,54 +31,39 @@ Examples:
   procession send master@10.0.0.5:5050 mesos.internal.Ping
   procession send 'worker(1)@127.0.0.1:5051' job.start @job.json
   procession ping --count 10 master@10.0.0.5:5050
+  procession processes 10.0.0.5:5050
+  procession metrics 10.0.0.5:5050 --watch 2s procession/
+  procession help 10.0.0.5:5050 logging toggle
+  procession top 10.0.0.5:5050
 )";
 
 constexpr const char* kExitStatuses = R"(
 Exit status:
   0   send: the node answered 2xx (202 Accepted: the message was queued);
-      ping: every round trip was answered, whatever the status
+      ping: every round trip was answered, whatever the status;
+      processes, metrics, help, top: the node answered 2xx
   2   send: the node answered another status, e.g. 404 Not Found (no such
-      process there) or 400 Bad Request
+      process there) or 400 Bad Request; processes, metrics, help, top:
+      the endpoint answered another status (help: 400 for an unknown
+      process or route)
   3   no answer: connection refused, host unreachable, timed out, the
-      connection closed, or the answer was not HTTP
+      connection closed, or the answer was not HTTP (or, reading an
+      endpoint, not JSON)
   64  usage: a bad option or argument, e.g. a UPID that is not id@ip:port
   66  send: the @file of the body cannot be read
   70  an internal error
 
-UPIDs are id@ip:port; the ip may be a host name (resolved to IPv4).
+UPIDs are id@ip:port; the ip may be a host name (resolved to IPv4). A
+NODE is host:port, a UPID (its node) or http://host:port.
 Durations: 5 or 0.5 (seconds), 5s, 250ms, 10secs, 100us.
-The options above the commands (--from, --timeout, -v) apply to both.)";
-
-// "5" and "0.5" (seconds), "5s", and what process::Duration reads: "250ms",
-// "10secs", "1mins"…
-process::Try<std::chrono::nanoseconds> parseDuration(const std::string& option,
-                                                     std::string text) {
-  const bool plain = !text.empty() &&
-                     std::isdigit(static_cast<unsigned char>(text.back())) != 0;
-  if (plain) {
-    text += "secs";
-  } else if (text.size() > 1 && text.back() == 's' &&
-             (std::isdigit(static_cast<unsigned char>(text[text.size() - 2])) !=
-                  0 ||
-              text[text.size() - 2] == '.')) {
-    text += "ecs";
-  }
-  process::Try<process::Duration> duration = process::Duration::parse(text);
-  if (duration.isError()) {
-    return process::Error(option + ": " + duration.error());
-  }
-  if (duration->ns() < 0) {
-    return process::Error(option + ": a duration cannot be negative");
-  }
-  // Longer is forever, and would overflow a deadline.
-  constexpr std::chrono::nanoseconds kLongest = std::chrono::hours(24 * 365);
-  return std::min(std::chrono::nanoseconds(duration->ns()), kLongest);
-}
+--timeout and -v apply to every command, --from to send and ping.
+Each command's --help says more: procession metrics --help.)";
 
 int run(int argc, char** argv) {
   CLI::App app(
       "Talks to libprocess nodes (Procession, libprocess, compactor):\n"
-      "sends messages from a throw-away node and reports the answers.",
+      "sends messages from a throw-away node and reports the answers,\n"
+      "and reads a node's processes, metrics and help over HTTP.",
       "procession");
   app.footer(std::string(kExamples) + kExitStatuses);
   app.get_formatter()->column_width(30);
@@ -136,8 +127,14 @@ any status (202, or 404 for no such process) proves a live node. Prints
 each round trip, then min/avg/max/p50 in microseconds.
 )") + kExitStatuses);
 
+  InspectCommands inspect(app);
+
   try {
-    app.parse(argc, argv);
+    // CLI11 takes the arguments last first.
+    std::vector<std::string> args = InspectCommands::withWatchValues(
+        std::vector<std::string>(argv + 1, argv + argc));
+    std::reverse(args.begin(), args.end());
+    app.parse(args);
   } catch (const CLI::ParseError& error) {
     if (error.get_exit_code() == 0) {  // --help, --version
       return app.exit(error);
@@ -167,6 +164,13 @@ each round trip, then min/avg/max/p50 in microseconds.
     return kUsage;
   }
 
+  if (!send->parsed() && !ping->parsed() && !from.empty()) {
+    std::cerr << "procession: --from is for send and ping" << std::endl;
+    return kUsage;
+  }
+  if (std::optional<int> status = inspect.run(wait.get())) {
+    return *status;
+  }
   if (send->parsed()) {
     sendOptions.from = from;
     sendOptions.timeout = wait.get();
