@@ -90,7 +90,6 @@ class Context {
     // PROCESSION_SYSTEM_ENDPOINTS=0 (or false) turns them off for the default
     // context.
     bool systemEndpoints = true;
-<<<<<<< HEAD
     // /metrics/snapshot answers at most `requests` requests per `interval`,
     // evenly spaced on the Clock; one over the rate waits for its turn. As
     // libprocess, 2 per second unless told: for the default context,
@@ -101,7 +100,6 @@ class Context {
       Duration interval = Seconds(1);
     };
     Option<RateLimit> metricsSnapshotRateLimit = RateLimit{};
-=======
     // The realms (process/authenticator.hpp) the node's own endpoints are
     // authenticated in, as libprocess's initialize() takes them:
     // /logging/toggle in the read-write one, the rest in the read-only one.
@@ -113,7 +111,6 @@ class Context {
     // (the reason goes to the log); true puts the reason in the body, for
     // development. PROCESSION_HTTP_ERROR_DETAILS=1 for the default context.
     bool httpErrorDetails = false;
->>>>>>> auth
     Limits limits{};
   };
 

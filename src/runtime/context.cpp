@@ -306,9 +306,7 @@ Context::Options optionsFromEnvironment() {
     throw std::invalid_argument("PROCESSION_SYSTEM_ENDPOINTS='" + system +
                                 "' is not 0, 1, false or true");
   }
-<<<<<<< HEAD
   options.metricsSnapshotRateLimit = snapshotRateLimitFromEnvironment();
-=======
   for (auto [name, realm] : {std::pair{"PROCESSION_READWRITE_REALM",
                                        &options.readwriteAuthenticationRealm},
                              std::pair{"PROCESSION_READONLY_REALM",
@@ -325,7 +323,6 @@ Context::Options optionsFromEnvironment() {
     throw std::invalid_argument("PROCESSION_HTTP_ERROR_DETAILS='" + details +
                                 "' is not 0, 1, false or true");
   }
->>>>>>> auth
   return options;
 }
 
