@@ -35,21 +35,24 @@ net::EventLoop& callerLoop() {
 Try<Target> targetOf(const http::URL& url) {
   if (url.scheme.isNone()) {
     return Error("The URL " + stringify(url) +
-                 " has no scheme: only http is supported");
+                 " has no scheme: only http and https are supported");
   }
-  if (!equalsIgnoreCase(url.scheme.get(), "http")) {
+  const bool tls = equalsIgnoreCase(url.scheme.get(), "https");
+  if (!tls && !equalsIgnoreCase(url.scheme.get(), "http")) {
     return Error("Unsupported URL scheme '" + url.scheme.get() +
-                 "': only http is supported");
+                 "': only http and https are supported");
   }
-  const uint16_t port = url.port.getOrElse(80);
+  const uint16_t port = url.port.getOrElse(tls ? 443 : 80);
   if (url.ip.isSome()) {
-    return Target{.ip = url.ip, .host = text(url.ip.get()), .port = port};
+    return Target{
+        .ip = url.ip, .host = text(url.ip.get()), .port = port, .tls = tls};
   }
   if (url.domain.isSome() && !url.domain->empty()) {
     Try<net::IP> ip = net::IP::parse(url.domain.get());
     return Target{.ip = ip.isSome() ? Option<net::IP>(ip.get()) : None(),
                   .host = url.domain.get(),
-                  .port = port};
+                  .port = port,
+                  .tls = tls};
   }
   return Error("The URL " + stringify(url) + " names no host");
 }

@@ -19,6 +19,7 @@
 #include "runtime/faults.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/system_processes.hpp"
+#include "runtime/tls_environment.hpp"
 #include "runtime/transport.hpp"
 
 namespace process {
@@ -263,6 +264,7 @@ Context::Options optionsFromEnvironment() {
     throw std::invalid_argument("PROCESSION_SYSTEM_ENDPOINTS='" + system +
                                 "' is not 0, 1, false or true");
   }
+  options.tls = detail::tlsFromEnvironment();
   return options;
 }
 
