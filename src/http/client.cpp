@@ -161,11 +161,19 @@ Future<Connection> connect(const Address& address, Scheme scheme) {
 }
 
 Future<Connection> connect(const Address& address, Scheme scheme,
-                           const Option<std::string>& /*peerHostname*/) {
+                           const Option<std::string>& peerHostname) {
+  if (scheme == Scheme::HTTPS) {
+    return ConnectionAccess::connect(internal::Target{
+        .ip = address.ip,
+        .host = peerHostname.getOrElse(internal::text(address.ip)),
+        .port = address.port,
+        .tls = true});
+  }
   if (scheme != Scheme::HTTP) {
     return Failure("Unsupported scheme connecting to " +
                    internal::text(address.ip) + ":" +
-                   std::to_string(address.port) + ": only HTTP is supported");
+                   std::to_string(address.port) +
+                   ": only HTTP and HTTPS are supported");
   }
   return connect(address);
 }
