@@ -60,9 +60,12 @@ inline const Certificates& certificates() {
               "basicConstraints=CA:FALSE\n"
               "subjectAltName=DNS:localhost,IP:127.0.0.1\n"
               "extendedKeyUsage=serverAuth,clientAuth\n");
+    // The two CAs differ by name, which is what a verifier looks an
+    // issuer up by; one key for both saves a key generation per test.
+    run("openssl genrsa -out " + d + "ca.key 2048");
     for (const std::string name : {"ca", "other-ca"}) {
-      run("openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj /CN=" +
-          name + " -keyout " + d + name + ".key -out " + d + name + ".pem");
+      run("openssl req -x509 -new -key " + d + "ca.key -days 30 -subj /CN=" +
+          name + " -out " + d + name + ".pem");
     }
     run("openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout " +
         c.key + " -out " + d + "leaf.csr");
@@ -71,7 +74,7 @@ inline const Certificates& certificates() {
     run(sign + "-CA " + c.ca + " -CAkey " + d + "ca.key -set_serial 1 -out " +
         c.node);
     run(sign + "-CA " + c.otherCa + " -CAkey " + d +
-        "other-ca.key -set_serial 2 -out " + c.wrongSigned);
+        "ca.key -set_serial 2 -out " + c.wrongSigned);
     // `openssl ca` is the one that takes dates in the past.
     writeFile(d + "ca.cnf", "[ca]\ndefault_ca=test\n[test]\ndatabase=" + d +
                                 "index.txt\nnew_certs_dir=" + d +

@@ -17,6 +17,9 @@
 // writes them itself at the end of the turn (no thread hand-off); a write
 // that would block goes on from the loop when the socket becomes writable,
 // while others keep appending.
+// With TLS (tls.hpp; AcceptTls for an accepted stream, secureClient() for
+// one that connects), the same paths go through the connection's
+// TlsSession, and nothing is written or handed on before the handshake.
 #pragma once
 
 #include <atomic>

@@ -60,6 +60,9 @@ int bioRead(BIO* bio, char* data, int size) {
   for (;;) {
     const ssize_t got =
         ::recv(fd, data, static_cast<size_t>(size), MSG_DONTWAIT);
+    if (got == 0) {
+      BIO_set_flags(bio, BIO_FLAGS_IN_EOF);  // BIO_eof(): a clean end
+    }
     if (got >= 0) {
       return static_cast<int>(got);
     }
@@ -73,8 +76,15 @@ int bioRead(BIO* bio, char* data, int size) {
   }
 }
 
-long bioControl(BIO* /*bio*/, int command, long /*number*/, void* /*data*/) {
-  return command == BIO_CTRL_FLUSH ? 1 : 0;
+long bioControl(BIO* bio, int command, long /*number*/, void* /*data*/) {
+  switch (command) {
+    case BIO_CTRL_FLUSH:
+      return 1;
+    case BIO_CTRL_EOF:
+      return BIO_test_flags(bio, BIO_FLAGS_IN_EOF) != 0 ? 1 : 0;
+    default:
+      return 0;
+  }
 }
 
 int bioCreate(BIO* bio) {
@@ -408,6 +418,13 @@ ssize_t TlsSession::read(char* data, size_t size, Want* want) {
   switch (code) {
     case SSL_ERROR_ZERO_RETURN:
       return 0;
+    case SSL_ERROR_SYSCALL:
+      if (errno == 0) {
+        return 0;  // the peer closed without a close_notify
+      }
+      setError("TLS", code);
+      *want = Want::kFailed;
+      return -1;
     case SSL_ERROR_WANT_READ:
       *want = Want::kRead;
       return -1;
