@@ -125,8 +125,7 @@ int main(int argc, char** argv) {
       std::printf(figure.value >= 100 ? "workload: %s %.0f %s %.3f s\n"
                                       : "workload: %s %.2f %s %.3f s\n",
                   (figure.name + (bench::tlsOn() ? "-tls" : "")).c_str(),
-                  figure.value, figure.unit.c_str(),
-                  figure.seconds);
+                  figure.value, figure.unit.c_str(), figure.seconds);
       std::fflush(stdout);
     }
   }

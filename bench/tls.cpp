@@ -15,8 +15,8 @@ namespace bench {
 
 bool tlsOn() {
   const char* enabled = std::getenv("LIBPROCESS_SSL_ENABLED");
-  return enabled != nullptr && (std::string(enabled) == "true" ||
-                                std::string(enabled) == "1");
+  return enabled != nullptr &&
+         (std::string(enabled) == "true" || std::string(enabled) == "1");
 }
 
 bool enableTls() {

@@ -64,8 +64,8 @@ inline const Certificates& certificates() {
     // issuer up by; one key for both saves a key generation per test.
     run("openssl genrsa -out " + d + "ca.key 2048");
     for (const std::string name : {"ca", "other-ca"}) {
-      run("openssl req -x509 -new -key " + d + "ca.key -days 30 -subj /CN=" +
-          name + " -out " + d + name + ".pem");
+      run("openssl req -x509 -new -key " + d +
+          "ca.key -days 30 -subj /CN=" + name + " -out " + d + name + ".pem");
     }
     run("openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout " +
         c.key + " -out " + d + "leaf.csr");

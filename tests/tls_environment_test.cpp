@@ -24,13 +24,23 @@ using process::detail::tlsFromEnvironment;
 
 namespace {
 
-const char* const kVariables[] = {
-    "ENABLED",         "CERT_FILE",         "KEY_FILE",
-    "VERIFY_CERT",     "VERIFY_SERVER_CERT", "REQUIRE_CERT",
-    "REQUIRE_CLIENT_CERT", "VERIFY_IPADD",   "CA_FILE",
-    "CA_DIR",          "VERIFY_DEPTH",      "CIPHERS",
-    "ECDH_CURVES",     "ENABLE_TLS_V1_2",   "ENABLE_TLS_V1_3",
-    "SUPPORT_DOWNGRADE", "HOSTNAME_VALIDATION_SCHEME"};
+const char* const kVariables[] = {"ENABLED",
+                                  "CERT_FILE",
+                                  "KEY_FILE",
+                                  "VERIFY_CERT",
+                                  "VERIFY_SERVER_CERT",
+                                  "REQUIRE_CERT",
+                                  "REQUIRE_CLIENT_CERT",
+                                  "VERIFY_IPADD",
+                                  "CA_FILE",
+                                  "CA_DIR",
+                                  "VERIFY_DEPTH",
+                                  "CIPHERS",
+                                  "ECDH_CURVES",
+                                  "ENABLE_TLS_V1_2",
+                                  "ENABLE_TLS_V1_3",
+                                  "SUPPORT_DOWNGRADE",
+                                  "HOSTNAME_VALIDATION_SCHEME"};
 
 void set(const std::string& name, const std::string& value) {
   ::setenv(("LIBPROCESS_SSL_" + name).c_str(), value.c_str(), 1);
@@ -57,8 +67,7 @@ TEST_F(TlsEnvironmentTest, DefaultsAreLibprocesss) {
   EXPECT_EQ(4, tls.verifyDepth);
   EXPECT_EQ(0u, tls.ciphers.find("AES128-SHA:AES256-SHA:"));
   EXPECT_EQ("auto", tls.ecdhCurves);
-  EXPECT_EQ(Context::Tls::HostnameValidation::kLegacy,
-            tls.hostnameValidation);
+  EXPECT_EQ(Context::Tls::HostnameValidation::kLegacy, tls.hostnameValidation);
 }
 
 TEST_F(TlsEnvironmentTest, EveryVariableIsRead) {
@@ -92,8 +101,7 @@ TEST_F(TlsEnvironmentTest, EveryVariableIsRead) {
   EXPECT_FALSE(tls.enableTlsV1_2);
   EXPECT_TRUE(tls.enableTlsV1_3);
   EXPECT_TRUE(tls.supportDowngrade);
-  EXPECT_EQ(Context::Tls::HostnameValidation::kOpenssl,
-            tls.hostnameValidation);
+  EXPECT_EQ(Context::Tls::HostnameValidation::kOpenssl, tls.hostnameValidation);
 }
 
 // The new names, and the old ones, each turn their check on.
@@ -120,9 +128,8 @@ TEST_F(TlsEnvironmentTest, BadValuesNameTheVariable) {
             error("ENABLED", "yes").find("LIBPROCESS_SSL_ENABLED='yes'"));
   EXPECT_NE(std::string::npos,
             error("VERIFY_DEPTH", "deep").find("LIBPROCESS_SSL_VERIFY_DEPTH"));
-  EXPECT_NE(std::string::npos,
-            error("HOSTNAME_VALIDATION_SCHEME", "strict")
-                .find("is not legacy or openssl"));
+  EXPECT_NE(std::string::npos, error("HOSTNAME_VALIDATION_SCHEME", "strict")
+                                   .find("is not legacy or openssl"));
 }
 
 class Greeter : public Process<Greeter> {
@@ -131,9 +138,8 @@ class Greeter : public Process<Greeter> {
 
  protected:
   void initialize() override {
-    route("/hello", None(), [](const http::Request&) {
-      return http::OK("hello");
-    });
+    route("/hello", None(),
+          [](const http::Request&) { return http::OK("hello"); });
   }
 };
 

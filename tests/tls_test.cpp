@@ -103,8 +103,8 @@ struct Curl {
 
 Curl curl(const std::string& arguments) {
   Curl result;
-  FILE* pipe = ::popen(
-      ("curl -s -S --max-time 20 " + arguments + " 2>&1").c_str(), "r");
+  FILE* pipe =
+      ::popen(("curl -s -S --max-time 20 " + arguments + " 2>&1").c_str(), "r");
   if (pipe == nullptr) {
     return result;
   }
@@ -189,8 +189,7 @@ TEST(TlsTest, PlaintextNodeCannotReachTlsNode) {
   Node secure(verifiedTls());
   Node plain(Context::Tls{});
   Future<UPID> exit = dispatch(plain.greeter, &Greeter::nextExit);
-  Future<std::string> arrived =
-      dispatch(secure.greeter, &Greeter::nextMessage);
+  Future<std::string> arrived = dispatch(secure.greeter, &Greeter::nextMessage);
   AWAIT_READY(dispatch(plain.greeter, &Greeter::linkTo, UPID(secure.greeter)));
   dispatch(plain.greeter, &Greeter::greet, UPID(secure.greeter),
            std::string("in the clear"));
@@ -230,8 +229,8 @@ TEST(TlsTest, ExpiredOrWronglySignedClientCertificateIsRefused) {
   Context::Tls tls = verifiedTls();
   tls.requireCert = true;
   Node node(tls);
-  const std::string base = "--cacert " + certificates().ca + " --key " +
-                           certificates().key + " ";
+  const std::string base =
+      "--cacert " + certificates().ca + " --key " + certificates().key + " ";
   const Curl expired =
       curl(base + "--cert " + certificates().expired + " " + node.url());
   EXPECT_NE(0, expired.status) << expired.out;
@@ -289,10 +288,9 @@ TEST(TlsTest, HandshakeThatNeverEndsIsTimedOut) {
     // and `half`'s bytes read, once it is answered.
     Clock::settle();
     auto serves = [&] {
-      const Curl ok = curl("--cacert " + certificates().ca +
-                           " https://127.0.0.1:" +
-                           std::to_string(node.address().port) +
-                           "/greeter/hello");
+      const Curl ok =
+          curl("--cacert " + certificates().ca + " https://127.0.0.1:" +
+               std::to_string(node.address().port) + "/greeter/hello");
       return ok.status == 0;
     };
     ASSERT_TRUE(serves());
@@ -343,10 +341,10 @@ TEST(TlsTest, HttpClientFetchesHttps) {
   Context::Tls named = client;
   named.hostnameValidation = Context::Tls::HostnameValidation::kOpenssl;
   Node byName(named);
-  Future<http::Response> byHost = dispatch(
-      byName.greeter, &Greeter::fetch,
-      http::URL("https", "localhost", server.context.address().port,
-                "/greeter/hello"));
+  Future<http::Response> byHost =
+      dispatch(byName.greeter, &Greeter::fetch,
+               http::URL("https", "localhost", server.context.address().port,
+                         "/greeter/hello"));
   AWAIT_READY(byHost);
   EXPECT_EQ(200u, byHost->code);
 

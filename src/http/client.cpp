@@ -170,10 +170,9 @@ Future<Connection> connect(const Address& address, Scheme scheme,
         .tls = true});
   }
   if (scheme != Scheme::HTTP) {
-    return Failure("Unsupported scheme connecting to " +
-                   internal::text(address.ip) + ":" +
-                   std::to_string(address.port) +
-                   ": only HTTP and HTTPS are supported");
+    return Failure(
+        "Unsupported scheme connecting to " + internal::text(address.ip) + ":" +
+        std::to_string(address.port) + ": only HTTP and HTTPS are supported");
   }
   return connect(address);
 }

@@ -58,8 +58,8 @@ Stream::Stream(EventLoop& loop, asio::ip::tcp::socket socket,
   if (tls) {
     // The queue opens once the handshake is done (handshakeDone()).
     tlsContext_ = std::move(tls->context);
-    tlsState_ = tls->allowPlaintext ? TlsState::kSniffing
-                                    : TlsState::kHandshaking;
+    tlsState_ =
+        tls->allowPlaintext ? TlsState::kSniffing : TlsState::kHandshaking;
     handshakeTimeout_ = tls->timeout;
     return;
   }
@@ -136,8 +136,8 @@ void Stream::connect(const asio::ip::tcp::endpoint& endpoint,
 
 void Stream::startReading() {
   wantRead_ = true;
-  if (tlsState_ == TlsState::kSniffing ||
-      tlsState_ == TlsState::kHandshaking) [[unlikely]] {
+  if (tlsState_ == TlsState::kSniffing || tlsState_ == TlsState::kHandshaking)
+      [[unlikely]] {
     // An accepted connection's handshake starts with its reading; the
     // reads begin once it is done.
     if (!handshakeStarted_ && connectDeadline_ == std::nullopt) {
@@ -323,11 +323,11 @@ void Stream::onTimer(Deadline at) {
     return;
   }
   if (handshakeDeadline_ && *handshakeDeadline_ <= now) {
-    fail(StreamError{.cause = StreamError::Cause::kHandshake,
-                     .code = ETIMEDOUT,
-                     .timedOut = true,
-                     .message = "no TLS handshake within " +
-                                stringify(handshakeTimeout_)});
+    fail(StreamError{
+        .cause = StreamError::Cause::kHandshake,
+        .code = ETIMEDOUT,
+        .timedOut = true,
+        .message = "no TLS handshake within " + stringify(handshakeTimeout_)});
     return;
   }
   if (stallDeadline_ && *stallDeadline_ <= now) {

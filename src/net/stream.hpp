@@ -50,10 +50,10 @@ Deadline deadlineAfter(const Duration& timeout);
 // What went wrong on a stream; the stream is closed when the owner hears it.
 struct StreamError {
   enum class Cause {
-    kConnect,  // the connect failed or timed out (timedOut)
-    kRead,     // recv() failed
-    kWrite,    // sendmsg() failed
-    kStalled,  // a blocked write took no byte within the stall timeout
+    kConnect,    // the connect failed or timed out (timedOut)
+    kRead,       // recv() failed
+    kWrite,      // sendmsg() failed
+    kStalled,    // a blocked write took no byte within the stall timeout
     kHandshake,  // TLS: the handshake failed, or was not done in time
   };
   Cause cause = Cause::kRead;

@@ -41,22 +41,22 @@ void Stream::waitHandshake(asio::socket_base::wait_type type) {
     return;
   }
   readWaiting_ = true;
-  socket_.async_wait(type, [self = shared_from_this()](
-                               const asio::error_code& ec) {
-    self->readWaiting_ = false;
-    if (self->closed_) {
-      return;
-    }
-    if (ec) {
-      if (ec != asio::error::operation_aborted) {
-        self->fail(StreamError{.cause = StreamError::Cause::kHandshake,
-                               .code = ec.value(),
-                               .message = ec.message()});
-      }
-      return;
-    }
-    self->stepHandshake();
-  });
+  socket_.async_wait(
+      type, [self = shared_from_this()](const asio::error_code& ec) {
+        self->readWaiting_ = false;
+        if (self->closed_) {
+          return;
+        }
+        if (ec) {
+          if (ec != asio::error::operation_aborted) {
+            self->fail(StreamError{.cause = StreamError::Cause::kHandshake,
+                                   .code = ec.value(),
+                                   .message = ec.message()});
+          }
+          return;
+        }
+        self->stepHandshake();
+      });
 }
 
 // Downgrade: the first byte says TLS (a handshake record) or plaintext.
@@ -149,8 +149,7 @@ void Stream::onTlsReadable() {
   std::vector<char>& buffer = loop_.readBuffer();
   bool read = false;
   TlsSession::Want want = TlsSession::Want::kRead;
-  for (int turn = 0; turn < kTlsReadsPerTurn && wantRead_ && !closed_;
-       ++turn) {
+  for (int turn = 0; turn < kTlsReadsPerTurn && wantRead_ && !closed_; ++turn) {
     const ssize_t got = tls_->read(buffer.data(), buffer.size(), &want);
     if (got < 0 && want == TlsSession::Want::kFailed) {
       fail(StreamError{.cause = StreamError::Cause::kRead,

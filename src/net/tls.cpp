@@ -36,7 +36,7 @@ std::string openSslReasons() {
 // The socket as OpenSSL's BIO: recv/send that never block and never raise
 // SIGPIPE (OpenSSL's own socket BIO calls write(), which does).
 int bioWrite(BIO* bio, const char* data, int size) {
-  const int fd = static_cast<int>(reinterpret_cast<intptr_t>(BIO_get_data(bio)));
+  const int fd = *static_cast<const int*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
   for (;;) {
     const ssize_t sent = ::send(fd, data, static_cast<size_t>(size),
@@ -55,7 +55,7 @@ int bioWrite(BIO* bio, const char* data, int size) {
 }
 
 int bioRead(BIO* bio, char* data, int size) {
-  const int fd = static_cast<int>(reinterpret_cast<intptr_t>(BIO_get_data(bio)));
+  const int fd = *static_cast<const int*>(BIO_get_data(bio));
   BIO_clear_retry_flags(bio);
   for (;;) {
     const ssize_t got =
@@ -173,7 +173,8 @@ Try<std::shared_ptr<TlsContext>> TlsContext::make(const Context::Tls& given,
     if (!settings.caFile.empty() || !settings.caDir.empty()) {
       const char* file =
           settings.caFile.empty() ? nullptr : settings.caFile.c_str();
-      const char* dir = settings.caDir.empty() ? nullptr : settings.caDir.c_str();
+      const char* dir =
+          settings.caDir.empty() ? nullptr : settings.caDir.c_str();
       if (SSL_CTX_load_verify_locations(context, file, dir) != 1) {
         return contextError("cannot load the CA file '" + settings.caFile +
                             "' or directory '" + settings.caDir + "'");
@@ -193,7 +194,8 @@ Try<std::shared_ptr<TlsContext>> TlsContext::make(const Context::Tls& given,
     return contextError("cannot use the curves '" + settings.ecdhCurves +
                         "' (LIBPROCESS_SSL_ECDH_CURVES)");
   }
-  SSL_CTX_set_options(context, static_cast<uint64_t>(protocolOptions(settings)));
+  SSL_CTX_set_options(context,
+                      static_cast<uint64_t>(protocolOptions(settings)));
   SSL_CTX_set_num_tickets(context, 0);
   SSL_CTX_set_mode(context, SSL_MODE_ENABLE_PARTIAL_WRITE |
                                 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
@@ -212,12 +214,13 @@ TlsSession::TlsSession(std::shared_ptr<TlsContext> context, int fd,
       ssl_(SSL_new(context_->native())),
       role_(role),
       hostname_(std::move(hostname)),
-      peerIp_(peerIp) {
+      peerIp_(peerIp),
+      fd_(fd) {
   if (ssl_ == nullptr) {
     return;
   }
   BIO* bio = BIO_new(socketMethod());
-  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<intptr_t>(fd)));
+  BIO_set_data(bio, &fd_);  // lives as long as the SSL, which owns the BIO
   SSL_set_bio(ssl_, bio, bio);
   if (role_ == TlsRole::kClient) {
     SSL_set_connect_state(ssl_);
@@ -365,15 +368,14 @@ Try<Nothing> TlsSession::checkPeerName() const {
   auto* names = static_cast<GENERAL_NAMES*>(
       X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
   bool matched = false;
-  for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names) && !matched;
-       ++i) {
+  for (int i = 0;
+       names != nullptr && i < sk_GENERAL_NAME_num(names) && !matched; ++i) {
     const GENERAL_NAME* entry = sk_GENERAL_NAME_value(names, i);
     if (entry->type == GEN_DNS && name) {
       const ASN1_IA5STRING* text = entry->d.dNSName;
-      matched = std::string(reinterpret_cast<const char*>(
-                                ASN1_STRING_get0_data(text)),
-                            static_cast<size_t>(ASN1_STRING_length(text))) ==
-                *name;
+      matched = std::string(
+                    reinterpret_cast<const char*>(ASN1_STRING_get0_data(text)),
+                    static_cast<size_t>(ASN1_STRING_length(text))) == *name;
     } else if (entry->type == GEN_IPADD && settings.verifyIpAddress &&
                peerIp_ && entry->d.iPAddress->length == 4) {
       const unsigned char* bytes = entry->d.iPAddress->data;

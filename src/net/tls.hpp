@@ -94,6 +94,7 @@ class TlsSession {
   const TlsRole role_;
   const std::string hostname_;
   const std::optional<net::IP> peerIp_;
+  int fd_;  // the BIO's
   mutable std::mutex mutex_;
   std::string error_;
   bool configured_ = false;

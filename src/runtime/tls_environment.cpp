@@ -47,8 +47,8 @@ Context::Tls tlsFromEnvironment() {
   tls.keyFile = text("KEY_FILE", tls.keyFile);
   // The old names are aliases that can only turn a check on, as in
   // libprocess (a task's old variable never turns off the agent's new one).
-  tls.verifyCert = flag("VERIFY_CERT", false) ||
-                   flag("VERIFY_SERVER_CERT", tls.verifyCert);
+  tls.verifyCert =
+      flag("VERIFY_CERT", false) || flag("VERIFY_SERVER_CERT", tls.verifyCert);
   tls.requireCert = flag("REQUIRE_CERT", false) ||
                     flag("REQUIRE_CLIENT_CERT", tls.requireCert);
   tls.verifyIpAddress = flag("VERIFY_IPADD", tls.verifyIpAddress);
@@ -75,9 +75,8 @@ Context::Tls tlsFromEnvironment() {
   } else if (scheme == "openssl") {
     tls.hostnameValidation = Context::Tls::HostnameValidation::kOpenssl;
   } else {
-    throw std::invalid_argument(
-        "LIBPROCESS_SSL_HOSTNAME_VALIDATION_SCHEME='" + scheme +
-        "' is not legacy or openssl");
+    throw std::invalid_argument("LIBPROCESS_SSL_HOSTNAME_VALIDATION_SCHEME='" +
+                                scheme + "' is not legacy or openssl");
   }
   return tls;
 }

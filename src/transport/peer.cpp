@@ -141,8 +141,7 @@ void Peer::onError(const net::StreamError& error) {
       return;
     case Cause::kHandshake:
       if (net::shouldLog(handshakeLogs)) {
-        LOG(WARNING) << "TLS with " << address_ << " failed: "
-                     << error.message;
+        LOG(WARNING) << "TLS with " << address_ << " failed: " << error.message;
       }
       network_.connectFailed(address_);
       fail("TLS failed: " + error.message);
