@@ -52,7 +52,7 @@ fuzz:
 	cmake --build --preset fuzz
 	scripts/fuzz.sh $(FUZZ_SECONDS) upid duration url request_decoder \
 	  response_decoder message_parser response_stream_decoder server_session \
-	  protobuf basic_authenticator
+	  protobuf basic_authenticator tls_accept
 
 bench: build
 	./build/default/bench/procession-bench

@@ -1,6 +1,7 @@
 // procession-bench: runs the workloads of docs/benchmarks.md and prints
 //   workload: NAME VALUE UNIT SECONDS s
-// Usage: procession-bench [--list] [--scale F] [--repeat N] [NAME...]
+// Usage: procession-bench [--list] [--scale F] [--repeat N] [--tls] [NAME...]
+// (--tls: every node speaks TLS, bench/tls.cpp; figures end in "-tls")
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -32,7 +33,8 @@ namespace {
 
 int usage(const char* program) {
   std::fprintf(stderr,
-               "usage: %s [--list] [--scale F] [--repeat N] [NAME...]\n",
+               "usage: %s [--list] [--scale F] [--repeat N] [--tls] "
+               "[NAME...]\n",
                program);
   return 2;
 }
@@ -87,6 +89,10 @@ int main(int argc, char** argv) {
       if (repeat < 1) {
         return usage(argv[0]);
       }
+    } else if (arg == "--tls") {
+      if (!bench::enableTls()) {
+        return 1;
+      }
     } else if (!arg.empty() && arg[0] == '-') {
       return usage(argv[0]);
     } else {
@@ -118,8 +124,8 @@ int main(int argc, char** argv) {
       // continuation) keep two decimals.
       std::printf(figure.value >= 100 ? "workload: %s %.0f %s %.3f s\n"
                                       : "workload: %s %.2f %s %.3f s\n",
-                  figure.name.c_str(), figure.value, figure.unit.c_str(),
-                  figure.seconds);
+                  (figure.name + (bench::tlsOn() ? "-tls" : "")).c_str(),
+                  figure.value, figure.unit.c_str(), figure.seconds);
       std::fflush(stdout);
     }
   }

@@ -302,12 +302,14 @@ std::vector<bench::Figure> httpGet(double scale) {
   const UPID& sink = peer.upid();
   process::http::Request request;
   request.method = "GET";
-  request.url = process::http::URL("http", sink.address.ip, sink.address.port,
-                                   "/" + sink.id + "/hello");
+  request.url =
+      process::http::URL(bench::tlsOn() ? "https" : "http", sink.address.ip,
+                         sink.address.port, "/" + sink.id + "/hello");
   std::vector<process::http::Connection> connections;
   for (int i = 0; i < kHttpConnections; ++i) {
-    Future<process::http::Connection> connection =
-        process::http::connect(sink.address);
+    Future<process::http::Connection> connection = process::http::connect(
+        sink.address, bench::tlsOn() ? process::http::Scheme::HTTPS
+                                     : process::http::Scheme::HTTP);
     if (!connection.await(process::Seconds(10)) || !connection.isReady()) {
       std::fprintf(stderr, "http-get: cannot connect to the peer\n");
       std::exit(1);

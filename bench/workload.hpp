@@ -43,4 +43,10 @@ long scaled(long count, double scale);
 // that serves until its standard input closes.
 int runPeer();
 
+// bench/tls.cpp: `--tls` sets LIBPROCESS_SSL_* for this run (and the
+// peer), with a certificate made for it; false if it cannot.
+bool enableTls();
+// Whether the nodes of this run speak TLS.
+bool tlsOn();
+
 }  // namespace bench

@@ -3,7 +3,7 @@
 
 # --- pkg-config ------------------------------------------------------------
 # Requires: the public headers include glog, protobuf and nlohmann's
-# json_fwd.hpp, and the library calls glog and libprotobuf, so consumers
+# json_fwd.hpp, and the library calls glog, libprotobuf and libssl (TLS), so consumers
 # need them both to compile and (static library) to link. llhttp is compiled
 # into the library and Asio is header-only and private: neither appears.
 # Threads: a static library passes -pthread on to every link; a shared one
@@ -64,7 +64,7 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # FindProtobuf). The run-time libraries of the tool (and of
 # libprocession.so) are added by dpkg-shlibdeps.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS
-  "libgoogle-glog-dev, libgflags-dev, libprotobuf-dev, nlohmann-json3-dev")
+  "libgoogle-glog-dev, libgflags-dev, libprotobuf-dev, nlohmann-json3-dev, libssl-dev")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # protobuf_generate() for a consumer's own .proto files wants protoc;
 # Procession::gtest (the AWAIT_* macros, gmock.hpp) wants GoogleTest.

@@ -7,6 +7,7 @@ packages=(
   libgoogle-glog-dev libgflags-dev libgtest-dev libgmock-dev
   libasio-dev node-llhttp libcli11-dev nlohmann-json3-dev curl
   libprotobuf-dev protobuf-compiler
+  libssl-dev openssl
   nftables
   dpkg-dev file
   prometheus

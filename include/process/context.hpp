@@ -12,7 +12,7 @@
 // LIBPROCESS_NUM_WORKER_THREADS (default: the number of cores), and
 // PROCESSION_PEER_TIMEOUT (a duration such as "5secs"; default 30secs) and
 // PROCESSION_SYSTEM_ENDPOINTS (0 or false: no /help, /__processes__,
-// /metrics/snapshot, …).
+// /metrics/snapshot, …), and LIBPROCESS_SSL_* for TLS (Options::tls).
 //
 // Each context serves libprocess's wire protocol on its port: processes on
 // other nodes (libprocess, compactor or Procession, in this OS process or
@@ -67,6 +67,43 @@ class Context {
     size_t maxQueuedBytesPerProcess = size_t{64} * 1024 * 1024;
   };
 
+  // TLS for every connection of the node: the messages and links to and
+  // from other nodes, its routes, and the HTTP client's https URLs. The
+  // default context reads them from libprocess's LIBPROCESS_SSL_*
+  // variables (docs/guide.md, "TLS"); the defaults are libprocess's.
+  struct Tls {
+    bool enabled = false;  // LIBPROCESS_SSL_ENABLED
+    std::string certFile;  // _CERT_FILE (PEM chain); needed when enabled
+    std::string keyFile;   // _KEY_FILE (PEM)
+    // Connections we open (as the client) check the server's certificate
+    // against the CAs and its name: _VERIFY_CERT or _VERIFY_SERVER_CERT.
+    bool verifyCert = false;
+    // Connections accepted (as the server) need a certificate the CAs
+    // signed, checked as above; implies verifyCert: _REQUIRE_CERT or
+    // _REQUIRE_CLIENT_CERT.
+    bool requireCert = false;
+    // An iPAddress in the certificate may match the peer: _VERIFY_IPADD.
+    bool verifyIpAddress = false;
+    std::string caFile;    // _CA_FILE; with caDir empty: the system's CAs
+    std::string caDir;     // _CA_DIR
+    int verifyDepth = 4;   // _VERIFY_DEPTH
+    std::string ciphers =  // _CIPHERS (TLS 1.2 and older)
+        "AES128-SHA:AES256-SHA:RC4-SHA:DHE-RSA-AES128-SHA:DHE-DSS-AES128-SHA:"
+        "DHE-RSA-AES256-SHA:DHE-DSS-AES256-SHA";
+    std::string ecdhCurves = "auto";  // _ECDH_CURVES
+    bool enableTlsV1_2 = true;        // _ENABLE_TLS_V1_2
+    bool enableTlsV1_3 = false;       // _ENABLE_TLS_V1_3
+    // One port serves plaintext too, told apart by the first byte (a TLS
+    // record begins 0x16): _SUPPORT_DOWNGRADE.
+    bool supportDowngrade = false;
+    enum class HostnameValidation {
+      kLegacy,   // the peer's name by reverse DNS, against SAN and CN
+      kOpenssl,  // OpenSSL's own check, within the handshake
+    };
+    // _HOSTNAME_VALIDATION_SCHEME: legacy or openssl.
+    HostnameValidation hostnameValidation = HostnameValidation::kLegacy;
+  };
+
   struct Options {
     std::string ip = "127.0.0.1";  // where to listen
     uint16_t port = 0;             // 0: a free port
@@ -112,6 +149,9 @@ class Context {
     // development. PROCESSION_HTTP_ERROR_DETAILS=1 for the default context.
     bool httpErrorDetails = false;
     Limits limits{};
+    // Bad files (a missing certificate, an unreadable key) make the
+    // constructor throw, naming the file and OpenSSL's reason.
+    Tls tls{};
   };
 
   // Binds the address at once. If it cannot (the port is taken, the ip is

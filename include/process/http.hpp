@@ -43,11 +43,13 @@
 
 namespace process::http {
 
-// How a connection is made. Only HTTP is supported (no TLS, and HTTP_UNIX
-// is refused with a failed future), but code that names the scheme compiles.
+// How a connection is made: HTTP, or HTTPS (TLS with the caller's
+// context's settings, Context::Tls). HTTP_UNIX is refused with a failed
+// future, but code that names it compiles.
 enum class Scheme {
   HTTP,
   HTTP_UNIX,
+  HTTPS,
 };
 
 // A std::map from strings to strings with stout hashmap's vocabulary.

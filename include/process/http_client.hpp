@@ -99,9 +99,10 @@ class Connection {
   std::shared_ptr<Data> data_;
 };
 
-// Opens a connection, within Context::Limits::connectTimeout. Only
-// Scheme::HTTP is supported (another scheme gives a failed future), and
-// `peerHostname` (for TLS's server name in libprocess) is not used.
+// Opens a connection, within Context::Limits::connectTimeout (for HTTPS,
+// the TLS handshake too). Scheme::HTTP_UNIX gives a failed future. With
+// HTTPS, `peerHostname` is the server name sent and the name its
+// certificate must bear when the settings check it.
 Future<Connection> connect(const Address& address);
 Future<Connection> connect(const Address& address, Scheme scheme);
 Future<Connection> connect(const Address& address, Scheme scheme,

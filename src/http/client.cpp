@@ -35,21 +35,24 @@ net::EventLoop& callerLoop() {
 Try<Target> targetOf(const http::URL& url) {
   if (url.scheme.isNone()) {
     return Error("The URL " + stringify(url) +
-                 " has no scheme: only http is supported");
+                 " has no scheme: only http and https are supported");
   }
-  if (!equalsIgnoreCase(url.scheme.get(), "http")) {
+  const bool tls = equalsIgnoreCase(url.scheme.get(), "https");
+  if (!tls && !equalsIgnoreCase(url.scheme.get(), "http")) {
     return Error("Unsupported URL scheme '" + url.scheme.get() +
-                 "': only http is supported");
+                 "': only http and https are supported");
   }
-  const uint16_t port = url.port.getOrElse(80);
+  const uint16_t port = url.port.getOrElse(tls ? 443 : 80);
   if (url.ip.isSome()) {
-    return Target{.ip = url.ip, .host = text(url.ip.get()), .port = port};
+    return Target{
+        .ip = url.ip, .host = text(url.ip.get()), .port = port, .tls = tls};
   }
   if (url.domain.isSome() && !url.domain->empty()) {
     Try<net::IP> ip = net::IP::parse(url.domain.get());
     return Target{.ip = ip.isSome() ? Option<net::IP>(ip.get()) : None(),
                   .host = url.domain.get(),
-                  .port = port};
+                  .port = port,
+                  .tls = tls};
   }
   return Error("The URL " + stringify(url) + " names no host");
 }
@@ -158,11 +161,18 @@ Future<Connection> connect(const Address& address, Scheme scheme) {
 }
 
 Future<Connection> connect(const Address& address, Scheme scheme,
-                           const Option<std::string>& /*peerHostname*/) {
+                           const Option<std::string>& peerHostname) {
+  if (scheme == Scheme::HTTPS) {
+    return ConnectionAccess::connect(internal::Target{
+        .ip = address.ip,
+        .host = peerHostname.getOrElse(internal::text(address.ip)),
+        .port = address.port,
+        .tls = true});
+  }
   if (scheme != Scheme::HTTP) {
-    return Failure("Unsupported scheme connecting to " +
-                   internal::text(address.ip) + ":" +
-                   std::to_string(address.port) + ": only HTTP is supported");
+    return Failure(
+        "Unsupported scheme connecting to " + internal::text(address.ip) + ":" +
+        std::to_string(address.port) + ": only HTTP and HTTPS are supported");
   }
   return connect(address);
 }

@@ -128,6 +128,18 @@ void ClientConnection::begin() {
 
 void ClientConnection::connectTo(net::IP ip) {
   peer_ = Address(ip, target_.port);
+  if (target_.tls) {
+    Try<std::shared_ptr<net::TlsContext>> tls = loop_.clientTls();
+    if (tls.isError()) {
+      close("Cannot reach " + where_ + " over https: " + tls.error());
+      return;
+    }
+    // A name is checked against the certificate; an address only with
+    // LIBPROCESS_SSL_VERIFY_IPADD (libprocess's rule).
+    Try<net::IP> literal = net::IP::parse(target_.host);
+    stream_->secureClient(tls.get(),
+                          literal.isSome() ? std::string() : target_.host);
+  }
   stream_->connect(
       asio::ip::tcp::endpoint(asio::ip::address_v4(ip.value()), target_.port),
       loop_.limits().connectTimeout);
@@ -271,6 +283,9 @@ std::string ClientConnection::failure(const net::StreamError& error) const {
       return "Connection refused connecting to " + where_;
     }
     return "Failed to connect to " + where_ + ": " + error.message;
+  }
+  if (error.cause == Cause::kHandshake) {
+    return "TLS with " + where_ + " failed: " + error.message;
   }
   if (error.code == ECONNRESET || error.code == EPIPE) {
     return "Connection to " + where_ + " reset by peer before the response";

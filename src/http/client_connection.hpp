@@ -31,6 +31,9 @@ struct Target {
   Option<net::IP> ip;
   std::string host;  // the name, or the ip's text
   uint16_t port = 80;
+  // https: TLS with the context's settings (Context::Tls), the server's
+  // certificate checked for `host` if it is a name.
+  bool tls = false;
 };
 
 class ClientConnection final

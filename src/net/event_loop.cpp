@@ -35,6 +35,22 @@ EventLoop::~EventLoop() {
   gate_->close();
 }
 
+Try<std::shared_ptr<TlsContext>> EventLoop::clientTls() {
+  if (tls_ != nullptr) {
+    return tls_;
+  }
+  std::lock_guard<std::mutex> guard(clientTlsMutex_);
+  if (clientTls_ == nullptr) {
+    Try<std::shared_ptr<TlsContext>> made =
+        TlsContext::make(tlsSettings_, false);
+    if (made.isError()) {
+      return made;
+    }
+    clientTls_ = made.get();
+  }
+  return clientTls_;
+}
+
 void EventLoop::poll() {
   if (detail::exiting.load(std::memory_order_acquire) ||
       polling_.exchange(true, std::memory_order_acquire)) {

@@ -18,6 +18,7 @@
 
 #include <process/context.hpp>
 
+#include "net/tls.hpp"
 #include "runtime/poller.hpp"
 
 namespace process::net {
@@ -84,6 +85,19 @@ class EventLoop final : public detail::Poller {
     asio::post(io_, std::forward<F>(f));
   }
 
+  // TLS (tls.hpp), set by the node before any connection: the node's
+  // context if TLS is on (nullptr: off), and its settings.
+  void setTls(const Context::Tls& settings,
+              std::shared_ptr<TlsContext> context) {
+    tlsSettings_ = settings;
+    tls_ = std::move(context);
+  }
+  const std::shared_ptr<TlsContext>& tls() const { return tls_; }
+  const Context::Tls& tlsSettings() const { return tlsSettings_; }
+  // For https from this node (any thread): the node's context if TLS is
+  // on, else one for clients only, made on first use.
+  Try<std::shared_ptr<TlsContext>> clientTls();
+
   // The loop is stopping: no new connection should start.
   bool stopping() const { return stopping_.load(std::memory_order_acquire); }
   // Takes the poll token for good (the workers are gone), so that the
@@ -94,6 +108,10 @@ class EventLoop final : public detail::Poller {
 
  private:
   const Context::Limits limits_;
+  Context::Tls tlsSettings_;
+  std::shared_ptr<TlsContext> tls_;
+  std::mutex clientTlsMutex_;
+  std::shared_ptr<TlsContext> clientTls_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::shared_ptr<LoopGate> gate_;

@@ -49,11 +49,20 @@ Deadline deadlineAfter(const Duration& timeout) {
   return Clock::now() + timeout;
 }
 
-Stream::Stream(EventLoop& loop, asio::ip::tcp::socket socket)
+Stream::Stream(EventLoop& loop, asio::ip::tcp::socket socket,
+               std::optional<AcceptTls> tls)
     : loop_(loop), socket_(std::move(socket)), peerName_(nameOf(socket_)) {
   queue_.countWrittenIn(&loop.bytesWritten());
   keepFromChildren(socket_.native_handle());
   opened();
+  if (tls) {
+    // The queue opens once the handshake is done (handshakeDone()).
+    tlsContext_ = std::move(tls->context);
+    tlsState_ =
+        tls->allowPlaintext ? TlsState::kSniffing : TlsState::kHandshaking;
+    handshakeTimeout_ = tls->timeout;
+    return;
+  }
   queue_.open(socket_.native_handle());  // nothing is queued yet
 }
 
@@ -105,9 +114,16 @@ void Stream::connect(const asio::ip::tcp::endpoint& endpoint,
                                  .message = ec.message()});
           return;
         }
+        self->opened();
+        if (self->tlsContext_ != nullptr) {
+          // Connected once the handshake is, within the connect deadline.
+          self->tlsState_ = TlsState::kHandshaking;
+          self->handshakeStarted_ = true;
+          self->stepHandshake();
+          return;
+        }
         self->connectDeadline_.reset();
         self->rearmTimer();
-        self->opened();
         const bool write = self->queue_.open(self->socket_.native_handle());
         if (auto handler = self->handler()) {
           handler->onConnected();
@@ -120,11 +136,27 @@ void Stream::connect(const asio::ip::tcp::endpoint& endpoint,
 
 void Stream::startReading() {
   wantRead_ = true;
+  if (tlsState_ == TlsState::kSniffing || tlsState_ == TlsState::kHandshaking)
+      [[unlikely]] {
+    // An accepted connection's handshake starts with its reading; the
+    // reads begin once it is done.
+    if (!handshakeStarted_ && connectDeadline_ == std::nullopt) {
+      handshakeStarted_ = true;
+      handshakeDeadline_ = deadlineAfter(handshakeTimeout_);
+      rearmTimer();
+      stepHandshake();
+    }
+    return;
+  }
+  if (tlsState_ == TlsState::kOpen && resumeTlsReading()) [[unlikely]] {
+    return;
+  }
   waitReadable();
 }
 
 void Stream::waitReadable() {
-  if (readWaiting_ || closed_ || !connected_ || !wantRead_) {
+  if (readWaiting_ || closed_ || !connected_ || !wantRead_ ||
+      (tlsState_ != TlsState::kPlain && tlsState_ != TlsState::kOpen)) {
     return;
   }
   readWaiting_ = true;
@@ -148,6 +180,10 @@ void Stream::waitReadable() {
 }
 
 void Stream::onReadable() {
+  if (tlsState_ != TlsState::kPlain) [[unlikely]] {
+    onTlsReadable();
+    return;
+  }
   std::vector<char>& buffer = loop_.readBuffer();
   const int fd = socket_.native_handle();
   bool read = false;
@@ -167,22 +203,9 @@ void Stream::onReadable() {
                        .message = std::strerror(error)});
       return;
     }
-    std::shared_ptr<StreamHandler> handler = this->handler();
-    if (handler == nullptr) {
-      close();
+    if (!deliver(buffer.data(), static_cast<size_t>(got))) {
       return;
     }
-    if (got == 0) {
-      wantRead_ = false;
-      handler->onEndOfFile();
-      return;
-    }
-    bytesRead_.store(
-        bytesRead_.load(std::memory_order_relaxed) + static_cast<uint64_t>(got),
-        std::memory_order_relaxed);
-    loop_.bytesRead().fetch_add(static_cast<uint64_t>(got),
-                                std::memory_order_relaxed);
-    handler->onData(buffer.data(), static_cast<size_t>(got));
     read = true;
   }
   if (read && !closed_) {
@@ -191,6 +214,24 @@ void Stream::onReadable() {
     }
   }
   waitReadable();
+}
+
+bool Stream::deliver(const char* data, size_t got) {
+  std::shared_ptr<StreamHandler> handler = this->handler();
+  if (handler == nullptr) {
+    close();
+    return false;
+  }
+  if (got == 0) {
+    wantRead_ = false;
+    handler->onEndOfFile();
+    return false;
+  }
+  bytesRead_.store(bytesRead_.load(std::memory_order_relaxed) + got,
+                   std::memory_order_relaxed);
+  loop_.bytesRead().fetch_add(got, std::memory_order_relaxed);
+  handler->onData(data, got);
+  return true;
 }
 
 void Stream::setReadDeadline(std::optional<Deadline> deadline) {
@@ -238,7 +279,8 @@ void Stream::applyPeerTimeout() {
 
 void Stream::rearmTimer() {
   std::optional<Deadline> next = readDeadline_;
-  for (const auto& other : {connectDeadline_, stallDeadline_}) {
+  for (const auto& other :
+       {connectDeadline_, stallDeadline_, handshakeDeadline_}) {
     if (other && (!next || *other < *next)) {
       next = other;
     }
@@ -278,6 +320,14 @@ void Stream::onTimer(Deadline at) {
                      .code = ETIMEDOUT,
                      .timedOut = true,
                      .message = std::strerror(ETIMEDOUT)});
+    return;
+  }
+  if (handshakeDeadline_ && *handshakeDeadline_ <= now) {
+    fail(StreamError{
+        .cause = StreamError::Cause::kHandshake,
+        .code = ETIMEDOUT,
+        .timedOut = true,
+        .message = "no TLS handshake within " + stringify(handshakeTimeout_)});
     return;
   }
   if (stallDeadline_ && *stallDeadline_ <= now) {

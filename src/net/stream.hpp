@@ -17,6 +17,9 @@
 // writes them itself at the end of the turn (no thread hand-off); a write
 // that would block goes on from the loop when the socket becomes writable,
 // while others keep appending.
+// With TLS (tls.hpp; AcceptTls for an accepted stream, secureClient() for
+// one that connects), the same paths go through the connection's
+// TlsSession, and nothing is written or handed on before the handshake.
 #pragma once
 
 #include <atomic>
@@ -33,6 +36,7 @@
 #include <process/timer.hpp>
 
 #include "net/event_loop.hpp"
+#include "net/tls.hpp"
 #include "net/write_queue.hpp"
 
 namespace process::net {
@@ -46,10 +50,11 @@ Deadline deadlineAfter(const Duration& timeout);
 // What went wrong on a stream; the stream is closed when the owner hears it.
 struct StreamError {
   enum class Cause {
-    kConnect,  // the connect failed or timed out (timedOut)
-    kRead,     // recv() failed
-    kWrite,    // sendmsg() failed
-    kStalled,  // a blocked write took no byte within the stall timeout
+    kConnect,    // the connect failed or timed out (timedOut)
+    kRead,       // recv() failed
+    kWrite,      // sendmsg() failed
+    kStalled,    // a blocked write took no byte within the stall timeout
+    kHandshake,  // TLS: the handshake failed, or was not done in time
   };
   Cause cause = Cause::kRead;
   int code = 0;  // errno, or an asio error value for kConnect
@@ -79,12 +84,23 @@ class StreamHandler {
   ~StreamHandler() = default;
 };
 
+// How an accepted connection is read: TLS, or TLS and plaintext told
+// apart by the first byte (downgrade). The handshake must end within
+// `timeout` (on process::Clock), or the stream fails with kHandshake.
+struct AcceptTls {
+  std::shared_ptr<TlsContext> context;
+  bool allowPlaintext = false;
+  Duration timeout = Seconds(30);
+};
+
 class Stream : public std::enable_shared_from_this<Stream> {
  public:
   using Appended = WriteQueue::Appended;
 
-  // A connection peers opened to us.
-  Stream(EventLoop& loop, asio::ip::tcp::socket socket);
+  // A connection peers opened to us; with `tls`, nothing is written or
+  // handed to the owner before the handshake is done.
+  Stream(EventLoop& loop, asio::ip::tcp::socket socket,
+         std::optional<AcceptTls> tls = std::nullopt);
   // A connection connect() will make.
   explicit Stream(EventLoop& loop);
   ~Stream();
@@ -95,6 +111,13 @@ class Stream : public std::enable_shared_from_this<Stream> {
   // The loop thread, from here to the write side.
   void setHandler(std::weak_ptr<StreamHandler> handler);
   void connect(const asio::ip::tcp::endpoint& endpoint, Duration timeout);
+  // Before connect(): the connection is TLS, its handshake within the
+  // connect timeout; onConnected() once it is done. `hostname`: the name
+  // the server's certificate must bear (empty: the peer is known by its
+  // address only).
+  void secureClient(std::shared_ptr<TlsContext> context, std::string hostname);
+  // The connection is TLS (not a plaintext one, or not yet known).
+  bool secured() const { return tlsState_ != TlsState::kPlain; }
   // Reads until pauseReading(), end of file or close. At most a few reads
   // per readiness, so one busy connection cannot starve the others.
   void startReading();
@@ -141,9 +164,22 @@ class Stream : public std::enable_shared_from_this<Stream> {
   }
 
  private:
+  enum class TlsState { kPlain, kSniffing, kHandshaking, kOpen };
+
   void opened();
   void waitReadable();
   void onReadable();
+  // A read's bytes to the handler; false if reading ends here.
+  bool deliver(const char* data, size_t got);
+  // stream_tls.cpp: the handshake, and reading through TLS.
+  void stepHandshake();
+  void sniff();
+  void waitHandshake(asio::socket_base::wait_type type);
+  void handshakeDone();
+  void onTlsReadable();
+  // Decrypted bytes wait inside OpenSSL, which the socket's readiness
+  // would not announce: read them from the loop. False if none wait.
+  bool resumeTlsReading();
   void afterDrain(WriteQueue::Drained drained);
   void waitWritable();
   void fail(const StreamError& error);
@@ -168,6 +204,14 @@ class Stream : public std::enable_shared_from_this<Stream> {
   bool writeWaiting_ = false;
   bool connected_ = false;
   std::optional<Deadline> connectDeadline_;
+  std::optional<Deadline> handshakeDeadline_;
+  Duration handshakeTimeout_ = Duration::zero();
+  TlsState tlsState_ = TlsState::kPlain;
+  bool handshakeStarted_ = false;
+  std::shared_ptr<TlsContext> tlsContext_;
+  std::string tlsHostname_;
+  // Written to by the write queue's writer too, under its own mutex.
+  std::unique_ptr<TlsSession> tls_;
   std::optional<Deadline> readDeadline_;
   std::optional<Deadline> stallDeadline_;
   Duration stallTimeout_ = Duration::zero();

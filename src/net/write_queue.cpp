@@ -1,5 +1,7 @@
 #include "net/write_queue.hpp"
 
+#include "net/tls.hpp"
+
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -46,12 +48,13 @@ WriteQueue::Appended WriteQueue::write(std::string_view bytes) {
                                              : Appended::kQueued;
 }
 
-bool WriteQueue::open(int fd) {
+bool WriteQueue::open(int fd, TlsSession* tls) {
   std::lock_guard<std::mutex> guard(mutex_);
   if (state_ == State::kClosed) {
     return false;
   }
   fd_ = fd;
+  tls_ = tls;
   state_ = State::kOpen;
   if (pending_.empty() || writing_) {
     return false;
@@ -113,10 +116,15 @@ WriteQueue::Drained WriteQueue::drain() {
       parts[count].iov_base = block->data() + skip;
       parts[count].iov_len = block->size() - skip;
     }
-    msghdr message{};
-    message.msg_iov = parts;
-    message.msg_iovlen = count;
-    const ssize_t sent = ::sendmsg(fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    ssize_t sent = 0;
+    if (tls_ == nullptr) [[likely]] {
+      msghdr message{};
+      message.msg_iov = parts;
+      message.msg_iovlen = count;
+      sent = ::sendmsg(fd_, &message, MSG_DONTWAIT | MSG_NOSIGNAL);
+    } else {
+      sent = tls_->write(parts, count);
+    }
     if (sent > 0) {
       progressed = true;
       written_.fetch_add(static_cast<uint64_t>(sent),

@@ -16,6 +16,8 @@
 
 namespace process::net {
 
+class TlsSession;
+
 class WriteQueue {
  public:
   // What append() did.
@@ -67,9 +69,10 @@ class WriteQueue {
   // anything is written.
   void countWrittenIn(std::atomic<uint64_t>* total) { total_ = total; }
 
-  // Writing may begin, on `fd`; true if bytes wait and the caller now holds
-  // the token (the connect's own write).
-  bool open(int fd);
+  // Writing may begin, on `fd`, or through `tls` (tls.hpp) if given; true
+  // if bytes wait and the caller now holds the token (the connect's own
+  // write).
+  bool open(int fd, TlsSession* tls = nullptr);
   // The token, if bytes wait and no one holds it. A writer off the loop's
   // thread says so: the descriptor must outlive its write.
   Token take(bool offLoop);
@@ -112,6 +115,7 @@ class WriteQueue {
   bool offLoopWriting_ = false;     // a writer off the loop: keep the fd
   bool closeWhenWritten_ = false;
   int fd_ = -1;
+  TlsSession* tls_ = nullptr;  // set at open(), before any writer
 
   // Held with the write token.
   std::deque<std::string> inflight_;

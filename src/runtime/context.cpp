@@ -19,6 +19,7 @@
 #include "runtime/faults.hpp"
 #include "runtime/runtime.hpp"
 #include "runtime/system_processes.hpp"
+#include "runtime/tls_environment.hpp"
 #include "runtime/transport.hpp"
 
 namespace process {
@@ -323,6 +324,7 @@ Context::Options optionsFromEnvironment() {
     throw std::invalid_argument("PROCESSION_HTTP_ERROR_DETAILS='" + details +
                                 "' is not 0, 1, false or true");
   }
+  options.tls = detail::tlsFromEnvironment();
   return options;
 }
 

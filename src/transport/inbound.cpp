@@ -18,6 +18,20 @@ constexpr uint64_t kStreamMessages = 64;
 
 std::atomic<uint64_t> rejectLogs{0};
 std::atomic<uint64_t> badMessageLogs{0};
+std::atomic<uint64_t> handshakeLogs{0};
+
+// How the node reads what it accepts: TLS if on, and plaintext beside it
+// with downgrade. The handshake is bounded like a request.
+std::optional<net::AcceptTls> acceptTls(Network& network) {
+  const std::shared_ptr<net::TlsContext>& context = network.loop()->tls();
+  if (context == nullptr) {
+    return std::nullopt;
+  }
+  return net::AcceptTls{
+      .context = context,
+      .allowPlaintext = network.loop()->tlsSettings().supportDowngrade,
+      .timeout = network.limits().requestTimeout};
+}
 
 }  // namespace
 
@@ -25,8 +39,8 @@ InboundConnection::InboundConnection(Network& network,
                                      asio::ip::tcp::socket socket,
                                      uint32_t clientIp)
     : network_(network),
-      stream_(
-          std::make_shared<net::Stream>(*network.loop(), std::move(socket))),
+      stream_(std::make_shared<net::Stream>(*network.loop(), std::move(socket),
+                                            acceptTls(network))),
       session_(network.httpLimits(), *this,
                [gate = network.gate()](std::function<void()> f) {
                  gate->post(std::move(f));
@@ -169,6 +183,14 @@ void InboundConnection::onError(const net::StreamError& error) {
                    << network_.limits().requestTimeout;
     }
     close("answers not taken within the request timeout");
+    return;
+  }
+  if (error.cause == Cause::kHandshake) {
+    if (net::shouldLog(handshakeLogs)) {
+      LOG(WARNING) << "Closing the connection from " << peer_
+                   << ": TLS: " << error.message;
+    }
+    close("TLS: " + error.message);
     return;
   }
   if (error.cause == Cause::kRead) {

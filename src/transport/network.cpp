@@ -37,6 +37,16 @@ Network::Network(detail::Host& host, const Context::Options& options)
       acceptor_(loop_.io()),
       acceptRetry_(loop_.io()),
       peerTimeout_(options.peerTimeout) {
+  if (options.tls.enabled) {
+    Try<std::shared_ptr<net::TlsContext>> tls =
+        net::TlsContext::make(options.tls, true);
+    if (tls.isError()) {
+      throw std::invalid_argument("Context: " + tls.error());
+    }
+    loop_.setTls(options.tls, tls.get());
+  } else {
+    loop_.setTls(options.tls, nullptr);
+  }
   Try<net::IP> ip = net::IP::parse(options.ip);
   if (ip.isError()) {
     throw std::invalid_argument("Context: cannot listen on '" + options.ip +

@@ -42,6 +42,7 @@ const std::string& senderText(const UPID& from) {
 std::atomic<uint64_t> dropLogs{0};
 std::atomic<uint64_t> lostLogs{0};
 std::atomic<uint64_t> routineLostLogs{0};
+std::atomic<uint64_t> handshakeLogs{0};
 
 }  // namespace
 
@@ -108,6 +109,10 @@ void Peer::connect() {
   const asio::ip::tcp::endpoint endpoint(
       asio::ip::address_v4(address_.ip.value()), address_.port);
   stream_->setPeerTimeout(network_.peerTimeout());
+  if (const auto& tls = network_.loop()->tls()) {
+    // A peer is known by its address only (libprocess's rule).
+    stream_->secureClient(tls, std::string());
+  }
   stream_->connect(endpoint, network_.limits().connectTimeout);
 }
 
@@ -121,7 +126,7 @@ void Peer::onConnected() {
 void Peer::onError(const net::StreamError& error) {
   using Cause = net::StreamError::Cause;
   if (error.timedOut && error.cause != Cause::kConnect &&
-      error.cause != Cause::kStalled) {
+      error.cause != Cause::kStalled && error.cause != Cause::kHandshake) {
     // The kernel gave up: nothing acknowledged, no keepalive answered.
     fail("the peer was silent for " + stringify(network_.peerTimeout()) +
          " (peer timeout)");
@@ -133,6 +138,13 @@ void Peer::onError(const net::StreamError& error) {
       fail(error.timedOut ? "no connection within " +
                                 stringify(network_.limits().connectTimeout)
                           : "cannot connect: " + error.message);
+      return;
+    case Cause::kHandshake:
+      if (net::shouldLog(handshakeLogs)) {
+        LOG(WARNING) << "TLS with " << address_ << " failed: " << error.message;
+      }
+      network_.connectFailed(address_);
+      fail("TLS failed: " + error.message);
       return;
     case Cause::kRead:
       fail("read failed: " + error.message);
