@@ -159,24 +159,28 @@ void Stream::waitReadable() {
       (tlsState_ != TlsState::kPlain && tlsState_ != TlsState::kOpen)) {
     return;
   }
+  awaitSocket(asio::socket_base::wait_read, StreamError::Cause::kRead,
+              &Stream::onReadable);
+}
+
+void Stream::awaitSocket(asio::socket_base::wait_type type,
+                         StreamError::Cause cause, void (Stream::*ready)()) {
   readWaiting_ = true;
-  socket_.async_wait(
-      asio::socket_base::wait_read,
-      [self = shared_from_this()](const asio::error_code& ec) {
-        self->readWaiting_ = false;
-        if (self->closed_) {
-          return;
-        }
-        if (ec) {
-          if (ec != asio::error::operation_aborted) {
-            self->fail(StreamError{.cause = StreamError::Cause::kRead,
-                                   .code = ec.value(),
-                                   .message = ec.message()});
-          }
-          return;
-        }
-        self->onReadable();
-      });
+  socket_.async_wait(type, [self = shared_from_this(), cause,
+                            ready](const asio::error_code& ec) {
+    self->readWaiting_ = false;
+    if (self->closed_) {
+      return;
+    }
+    if (ec) {
+      if (ec != asio::error::operation_aborted) {
+        self->fail(StreamError{
+            .cause = cause, .code = ec.value(), .message = ec.message()});
+      }
+      return;
+    }
+    ((*self).*ready)();
+  });
 }
 
 void Stream::onReadable() {

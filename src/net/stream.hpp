@@ -168,6 +168,10 @@ class Stream : public std::enable_shared_from_this<Stream> {
 
   void opened();
   void waitReadable();
+  // One wait for the socket's readiness (readWaiting_ while it lasts):
+  // then `ready`, or fail() with `cause` if the wait failed.
+  void awaitSocket(asio::socket_base::wait_type type, StreamError::Cause cause,
+                   void (Stream::*ready)());
   void onReadable();
   // A read's bytes to the handler; false if reading ends here.
   bool deliver(const char* data, size_t got);

@@ -40,23 +40,7 @@ void Stream::waitHandshake(asio::socket_base::wait_type type) {
   if (readWaiting_ || closed_) {
     return;
   }
-  readWaiting_ = true;
-  socket_.async_wait(
-      type, [self = shared_from_this()](const asio::error_code& ec) {
-        self->readWaiting_ = false;
-        if (self->closed_) {
-          return;
-        }
-        if (ec) {
-          if (ec != asio::error::operation_aborted) {
-            self->fail(StreamError{.cause = StreamError::Cause::kHandshake,
-                                   .code = ec.value(),
-                                   .message = ec.message()});
-          }
-          return;
-        }
-        self->stepHandshake();
-      });
+  awaitSocket(type, StreamError::Cause::kHandshake, &Stream::stepHandshake);
 }
 
 // Downgrade: the first byte says TLS (a handshake record) or plaintext.
