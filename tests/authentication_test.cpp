@@ -22,6 +22,7 @@
 #include <process/owned.hpp>
 #include <process/process.hpp>
 
+#include "log_capture.hpp"
 #include "system_helpers.hpp"
 
 using namespace process;
@@ -94,29 +95,6 @@ struct Node {
   Future<Response> who(const Option<Headers>& headers = None()) {
     return get(context, "guarded", "/who", "", headers);
   }
-};
-
-// What glog logs while it exists, every severity.
-class LogCapture : public google::LogSink {
- public:
-  LogCapture() { google::AddLogSink(this); }
-  ~LogCapture() override { google::RemoveLogSink(this); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-  void send(google::LogSeverity, const char*, const char*, int,
-            const google::LogMessageTime&, const char* message,
-            size_t length) override {
-    std::lock_guard<std::mutex> guard(mutex_);
-    text_.append(message, length).append("\n");
-  }
-  std::string text() {
-    std::lock_guard<std::mutex> guard(mutex_);
-    return text_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::string text_;
 };
 
 // An authenticator whose answer the test gives.

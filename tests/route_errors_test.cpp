@@ -16,6 +16,7 @@
 #include <process/nothing.hpp>
 #include <process/process.hpp>
 
+#include "log_capture.hpp"
 #include "system_helpers.hpp"
 
 using namespace process;
@@ -23,28 +24,6 @@ using namespace process::http;
 using system_test::get;
 
 namespace {
-
-class LogCapture : public google::LogSink {
- public:
-  LogCapture() { google::AddLogSink(this); }
-  ~LogCapture() override { google::RemoveLogSink(this); }
-  LogCapture(const LogCapture&) = delete;
-  LogCapture& operator=(const LogCapture&) = delete;
-  void send(google::LogSeverity, const char*, const char*, int,
-            const google::LogMessageTime&, const char* message,
-            size_t length) override {
-    std::lock_guard<std::mutex> guard(mutex_);
-    text_.append(message, length).append("\n");
-  }
-  std::string text() {
-    std::lock_guard<std::mutex> guard(mutex_);
-    return text_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::string text_;
-};
 
 class Failing : public Process<Failing> {
  public:
