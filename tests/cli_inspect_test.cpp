@@ -1,6 +1,7 @@
 // The procession tool's commands that read a node's system endpoints
 // (processes, metrics, help, top), run as a child process against a node
 // of this test with processes, a route and a metric of known names.
+#include <atomic>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -324,7 +325,7 @@ TEST_F(CliInspectTest, TopPrintsOneFramePerRefresh) {
   ASSERT_EQ(0, run.status) << run.err;
   EXPECT_EQ(2u, count(run.out, "procession top " + node() + ", every 10ms"))
       << run.out;
-  EXPECT_EQ(2u, count(run.out, "\nQUEUED  QUEUE/s  STATE"));
+  EXPECT_EQ(2u, count(run.out, "\nEVENTS/s  QUEUED  STATE")) << run.out;
   EXPECT_EQ(2u, count(run.out, "  worker(1)\n"));
   EXPECT_EQ(std::string::npos, run.out.find('\x1b'));
   // The first frame has no rates yet; the second has the node's events.
@@ -343,6 +344,40 @@ TEST_F(CliInspectTest, TopPrintsOneFramePerRefresh) {
     EXPECT_TRUE(json.at("processes").is_array());
     EXPECT_EQ(42.0, json.at("metrics").at("test/ticks"));
   }
+}
+
+// A process that keeps dispatching to itself runs far more events a second
+// than any other: from the second frame on, it heads the list.
+TEST_F(CliInspectTest, TopListsTheProcessRunningMostEventsFirst) {
+  class Spinner : public Process<Spinner> {
+   public:
+    Spinner() : ProcessBase("spinner") {}
+    void spin() {
+      if (!stop.load()) {
+        dispatch(self(), &Spinner::spin);
+      }
+    }
+    std::atomic<bool> stop{false};
+  };
+  Spinner spinner;
+  node_.spawn(spinner);
+  dispatch(spinner.self(), &Spinner::spin);
+  Outcome run = runCli({"top", node(), "-n", "2", "-d", "200ms"});
+  spinner.stop = true;
+  terminate(spinner);
+  wait(spinner);
+  ASSERT_EQ(0, run.status) << run.err;
+  const size_t second = run.out.find("refresh 2 of 2");
+  ASSERT_NE(std::string::npos, second) << run.out;
+  const std::vector<std::string> shown = lines(run.out.substr(second));
+  ASSERT_GT(shown.size(), 5u) << run.out;
+  const std::vector<std::string> first = words(shown[5]);
+  ASSERT_EQ(4u, first.size()) << run.out;
+  EXPECT_EQ("spinner", first[3]) << run.out;
+  EXPECT_NE("-", first[0]) << run.out;
+  EXPECT_NE("0", first[0]) << run.out;
+  // The first frame has no earlier one to compute a rate from.
+  EXPECT_EQ("-", row(run.out.substr(0, second), "-").at(0)) << run.out;
 }
 
 TEST_F(CliInspectTest, TopOnATerminalRedrawsEachFrame) {

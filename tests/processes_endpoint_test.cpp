@@ -1,8 +1,8 @@
 // GET /__processes__: every process of the node in libprocess's shape (an
 // array of {"id", "events": [{"type", …}]}) with ours beside it ("queued",
-// "state", "links", "linkers", "routes"). A process inside a long event is
-// described once the event returns, with the events queued behind it; one
-// that does not answer within ?timeout= shows as "unresponsive".
+// "events_run", "state", "links", "linkers", "routes"). A process inside a long
+// event is described once the event returns, with the events queued behind it;
+// one that does not answer within ?timeout= shows as "unresponsive".
 #include <atomic>
 #include <chrono>
 #include <string>
@@ -110,6 +110,7 @@ TEST(ProcessesEndpoint, ListsEveryProcessWithTheSystemOnes) {
     ASSERT_TRUE(entry.is_object()) << id << " missing in " << processes;
     EXPECT_TRUE(entry["events"].is_array()) << entry;
     EXPECT_TRUE(entry["queued"].is_number()) << entry;
+    EXPECT_TRUE(entry["events_run"].is_number()) << entry;
     EXPECT_TRUE(entry["links"].is_array()) << entry;
     EXPECT_TRUE(entry["linkers"].is_array()) << entry;
     EXPECT_TRUE(entry["routes"].is_array()) << entry;
@@ -121,6 +122,35 @@ TEST(ProcessesEndpoint, ListsEveryProcessWithTheSystemOnes) {
   EXPECT_EQ(nlohmann::json::array({"/toggle"}),
             entryOf(processes, "logging")["routes"]);
 
+  terminate(target);
+  wait(target);
+}
+
+// "events_run" counts what the process took off its queue, the inspections
+// included, up to the batch that answers the inspection: the last dispatch
+// may share that batch, so five dispatches and the first inspection show
+// as five or six more events.
+TEST(ProcessesEndpoint, CountsTheEventsAProcessHasRun) {
+  Context node(twoWorkers());
+  Target target;
+  const PID<Target> pid = node.spawn(target);
+  const auto eventsRun = [&node] {
+    Future<http::Response> response = get(node, "__processes__");
+    response.await(Seconds(15));
+    EXPECT_TRUE(response.isReady());
+    const nlohmann::json entry = entryOf(json(response.get()), "target");
+    EXPECT_TRUE(entry["events_run"].is_number()) << entry;
+    return entry["events_run"].get<uint64_t>();
+  };
+  const uint64_t before = eventsRun();
+  Future<Nothing> last;
+  for (int i = 0; i < 5; ++i) {
+    last = dispatch(pid, [] { return Nothing(); });
+  }
+  AWAIT_READY(last);
+  const uint64_t after = eventsRun();
+  EXPECT_GE(after, before + 5);
+  EXPECT_LE(after, before + 6);
   terminate(target);
   wait(target);
 }
@@ -211,6 +241,7 @@ TEST(ProcessesEndpoint, AProcessThatDoesNotAnswerInTimeIsUnresponsive) {
   const nlohmann::json entry = entryOf(processes, "target");
   EXPECT_EQ("unresponsive", entry["state"]) << entry;
   EXPECT_TRUE(entry["queued"].is_null()) << entry;
+  EXPECT_TRUE(entry["events_run"].is_null()) << entry;
   EXPECT_EQ(0u, entry["events"].size());
   EXPECT_TRUE(entryOf(processes, "help").is_object());
   terminate(target);

@@ -21,7 +21,9 @@ namespace {
 
 struct Row {
   std::string id;
-  std::optional<double> queued;  // none: unresponsive
+  std::optional<double> queued;           // none: unresponsive
+  std::optional<double> eventsRun;        // none: unresponsive, or libprocess
+  std::optional<double> eventsPerSecond;  // none: no earlier frame
   std::string state;
 };
 
@@ -29,31 +31,37 @@ struct Row {
 struct Seen {
   std::chrono::steady_clock::time_point at;
   std::map<std::string, double> metrics;
-  std::map<std::string, double> queued;  // by process id
+  std::map<std::string, double> eventsRun;  // by process id
 };
 
 std::string rateOf(double now, std::optional<double> before, double seconds) {
   return before && seconds > 0 ? formatRate((now - *before) / seconds) : "-";
 }
 
-// The busiest first: the unresponsive (inside one long event), then by
-// queued events, then by id.
 std::vector<Row> rowsOf(const nlohmann::json& processes) {
   std::vector<Row> rows;
   for (const nlohmann::json& process : processes) {
     Row row{stringAt(process, "id"), numberAt(process, "queued"),
+            numberAt(process, "events_run"), std::nullopt,
             stringAt(process, "state")};
     if (!row.queued && !process.contains("queued")) {  // libprocess
       row.queued = static_cast<double>(arrayAt(process, "events").size());
     }
     rows.push_back(std::move(row));
   }
-  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
-    const double left = a.queued.value_or(1e300);
-    const double right = b.queued.value_or(1e300);
-    return left != right ? left > right : a.id < b.id;
-  });
   return rows;
+}
+
+// The busiest first: the unresponsive (inside one long event), then by
+// events run per second, then by events queued, then by id.
+void sortBusiestFirst(std::vector<Row>& rows) {
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    const auto key = [](const Row& row) {
+      return std::pair(row.queued ? row.eventsPerSecond.value_or(-1) : 1e300,
+                       row.queued.value_or(1e300));
+    };
+    return key(a) != key(b) ? key(a) > key(b) : a.id < b.id;
+  });
 }
 
 class Top {
@@ -90,25 +98,33 @@ class Top {
       }
     }
     out = heading(n) + totals(now, processes.size());
-    const std::vector<Row> rows = rowsOf(processes);
+    std::vector<Row> rows = rowsOf(processes);
     const double seconds =
         std::chrono::duration<double>(now.at - seen_.at).count();
-    Table table({{"QUEUED", Table::kRight},
-                 {"QUEUE/s", Table::kRight},
+    double queuedTotal = 0;
+    for (Row& row : rows) {
+      queuedTotal += row.queued.value_or(0);
+      if (!row.eventsRun) {
+        continue;
+      }
+      now.eventsRun[row.id] = *row.eventsRun;
+      const auto before = seen_.eventsRun.find(row.id);
+      if (before != seen_.eventsRun.end() && seconds > 0) {
+        row.eventsPerSecond = (*row.eventsRun - before->second) / seconds;
+      }
+    }
+    sortBusiestFirst(rows);
+    Table table({{"EVENTS/s", Table::kRight},
+                 {"QUEUED", Table::kRight},
                  {"STATE", Table::kLeft},
                  {"ID", Table::kLeft}});
-    double queuedTotal = 0;
     for (const Row& row : rows) {
-      if (row.queued) {
-        queuedTotal += *row.queued;
-        now.queued[row.id] = *row.queued;
+      if (table.rows() == static_cast<size_t>(options_.rows)) {
+        break;
       }
-      if (table.rows() < static_cast<size_t>(options_.rows)) {
-        table.add(
-            {row.queued ? formatNumber(*row.queued) : "-",
-             row.queued ? rateOf(*row.queued, before(row.id), seconds) : "-",
-             row.state.empty() ? "-" : row.state, row.id});
-      }
+      table.add({row.eventsPerSecond ? formatRate(*row.eventsPerSecond) : "-",
+                 row.queued ? formatNumber(*row.queued) : "-",
+                 row.state.empty() ? "-" : row.state, row.id});
     }
     out += formatNumber(queuedTotal) + " event" +
            (queuedTotal == 1 ? "" : "s") + " queued\n\n" + table.render();
@@ -121,12 +137,6 @@ class Top {
   }
 
  private:
-  std::optional<double> before(const std::string& id) const {
-    const auto found = seen_.queued.find(id);
-    return found == seen_.queued.end() ? std::nullopt
-                                       : std::optional(found->second);
-  }
-
   std::string heading(int n) const {
     std::ostringstream out;
     out << "procession top " << node_.address() << ", every "

@@ -244,6 +244,9 @@ class ProcessBase : public EventConsumer {
   // pays nothing for the distinction.
   uint16_t firstHandlers_ = 0;
   detail::ContextImpl* context_ = nullptr;
+  // Every event taken off the mailbox so far, added once per batch by the
+  // worker running it and read only on the process (/__processes__).
+  uint64_t eventsRun_ = 0;
   // Few per process: a scan that compares lengths first beats hashing the
   // name of every message.
   std::unique_ptr<std::vector<std::pair<std::string, MessageHandler>>>

@@ -72,6 +72,7 @@ QueuedEventInfo describeEvent(Event& event) {
 ProcessInfo Runtime::describe(ProcessBase& process) {
   ProcessInfo info;
   info.pid = process.pid_;
+  info.eventsRun = process.eventsRun_;
   process.mailbox_.forEachQueued([&info](Event& event) {
     if (dynamic_cast<InspectEvent*>(&event) != nullptr) {
       return;

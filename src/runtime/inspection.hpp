@@ -50,8 +50,9 @@ struct ProcessInfo {
   std::string state;
   std::vector<QueuedEventInfo> events;  // the first kMaxEventsShown
   size_t queued = 0;                    // all of them
-  std::vector<UPID> links;              // the processes it linked to
-  std::vector<UPID> linkers;            // the processes linked to it
+  uint64_t eventsRun = 0;     // taken off its queue, up to the current batch
+  std::vector<UPID> links;    // the processes it linked to
+  std::vector<UPID> linkers;  // the processes linked to it
   std::vector<RouteInfo> routes;
 };
 

@@ -270,6 +270,7 @@ void Runtime::runBatch(ProcessBase* process, int batch) {
   // Once per batch, in this worker's own block (runtime/counters.hpp). A
   // nested batch (help(), a blocked wait) is of the same context and takes
   // what the outer one counted so far: nothing is lost or counted twice.
+  process->eventsRun_ += static_cast<uint64_t>(handled);
   process->context_->counters.addBatch(static_cast<uint64_t>(handled),
                                        std::exchange(turnCounts.sent, 0),
                                        std::exchange(turnCounts.received, 0));

@@ -1,6 +1,6 @@
 // /__processes__: every process of the node with its queued events, in
 // libprocess's shape (an array of {"id", "events": [...]}), with ours
-// beside: "queued", "state", "links", "linkers", "routes".
+// beside: "queued", "events_run", "state", "links", "linkers", "routes".
 #include <nlohmann/json.hpp>
 
 #include <process/http.hpp>
@@ -42,6 +42,7 @@ nlohmann::json processJson(const Inspected& inspected) {
   if (inspected.info.isNone()) {
     json["events"] = nlohmann::json::array();
     json["queued"] = nullptr;
+    json["events_run"] = nullptr;
     json["state"] = "unresponsive";
     json["links"] = nlohmann::json::array();
     json["linkers"] = nlohmann::json::array();
@@ -55,6 +56,7 @@ nlohmann::json processJson(const Inspected& inspected) {
   }
   json["events"] = std::move(events);
   json["queued"] = info.queued;
+  json["events_run"] = info.eventsRun;
   json["state"] = info.state;
   json["links"] = pidsJson(info.links);
   json["linkers"] = pidsJson(info.linkers);
