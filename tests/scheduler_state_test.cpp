@@ -51,17 +51,22 @@ class FakePoller : public Poller {
     ++polls_;
   }
 
-  WaitResult wait(std::chrono::microseconds timeout) override {
+  uint64_t interruptions() const override {
+    std::lock_guard<std::mutex> guard(mutex_);
+    return interrupts_;
+  }
+
+  WaitResult wait(std::chrono::microseconds timeout, uint64_t seen) override {
     std::unique_lock<std::mutex> lock(mutex_);
     if (blocked_) {
       return WaitResult::kWatched;
     }
     ++waits_;
     waiters_.push_back(std::this_thread::get_id());
-    if (!interrupted_) {
+    if (interrupts_ == seen) {
       blocked_ = true;
       changed_.notify_all();
-      auto woken = [&] { return interrupted_ || !events_.empty(); };
+      auto woken = [&] { return interrupts_ != seen || !events_.empty(); };
       if (timeout.count() > 0) {
         changed_.wait_for(lock, timeout, woken);
       } else {
@@ -69,7 +74,6 @@ class FakePoller : public Poller {
       }
       blocked_ = false;
     }
-    interrupted_ = false;
     std::vector<std::function<void()>> events;
     events.swap(events_);
     changed_.notify_all();
@@ -87,7 +91,6 @@ class FakePoller : public Poller {
 
   void interrupt() override {
     std::lock_guard<std::mutex> guard(mutex_);
-    interrupted_ = true;
     ++interrupts_;
     changed_.notify_all();
   }
@@ -122,7 +125,7 @@ class FakePoller : public Poller {
   }
   int interrupts() const {
     std::lock_guard<std::mutex> guard(mutex_);
-    return interrupts_;
+    return static_cast<int>(interrupts_);
   }
   void clearWaiters() {
     std::lock_guard<std::mutex> guard(mutex_);
@@ -133,12 +136,11 @@ class FakePoller : public Poller {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool blocked_ = false;
-  bool interrupted_ = false;
   std::vector<std::function<void()>> events_;
   std::vector<std::thread::id> waiters_;
   int polls_ = 0;
   int waits_ = 0;
-  int interrupts_ = 0;
+  uint64_t interrupts_ = 0;
 };
 
 // Hears every move, checks it against the table, and lets the test wait

@@ -36,7 +36,7 @@ class LoopThread {
   explicit LoopThread(const Context::Limits& limits = {}) : loop_(limits) {
     thread_ = std::thread([this] {
       while (!stop_.load(std::memory_order_acquire)) {
-        loop_.wait(std::chrono::microseconds(2000));
+        loop_.wait(std::chrono::microseconds(2000), loop_.interruptions());
       }
     });
   }

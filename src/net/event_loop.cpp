@@ -60,7 +60,8 @@ void EventLoop::poll() {
   polling_.store(false, std::memory_order_release);
 }
 
-detail::Poller::WaitResult EventLoop::wait(std::chrono::microseconds timeout) {
+detail::Poller::WaitResult EventLoop::wait(std::chrono::microseconds timeout,
+                                           uint64_t seen) {
   if (detail::exiting.load(std::memory_order_acquire)) {
     return WaitResult::kClosed;
   }
@@ -68,8 +69,10 @@ detail::Poller::WaitResult EventLoop::wait(std::chrono::microseconds timeout) {
     return blocked_.load(std::memory_order_acquire) ? WaitResult::kWatched
                                                     : WaitResult::kHeld;
   }
-  // An interrupt whose wake-up handler another poll() ran is still seen.
-  if (!interrupted_.exchange(false, std::memory_order_acq_rel)) {
+  // An interrupt whose wake-up handler another thread ran is still seen.
+  // One after this check posts its handler while this thread holds the
+  // loop, so this thread runs it.
+  if (interruptions_.load(std::memory_order_acquire) == seen) {
     blocked_.store(true, std::memory_order_release);
     if (timeout.count() > 0) {
       io_.run_one_for(timeout);
@@ -77,14 +80,13 @@ detail::Poller::WaitResult EventLoop::wait(std::chrono::microseconds timeout) {
       io_.run_one();
     }
     blocked_.store(false, std::memory_order_release);
-    interrupted_.store(false, std::memory_order_relaxed);
   }
   polling_.store(false, std::memory_order_release);
   return WaitResult::kWaited;
 }
 
 void EventLoop::interrupt() {
-  interrupted_.store(true, std::memory_order_release);
+  interruptions_.fetch_add(1, std::memory_order_acq_rel);
   asio::post(io_, [] {});
 }
 

@@ -59,7 +59,10 @@ class EventLoop final : public detail::Poller {
 
   // detail::Poller: run by the scheduler's workers.
   void poll() override;
-  WaitResult wait(std::chrono::microseconds timeout) override;
+  uint64_t interruptions() const override {
+    return interruptions_.load(std::memory_order_acquire);
+  }
+  WaitResult wait(std::chrono::microseconds timeout, uint64_t seen) override;
   bool watched() const override {
     return blocked_.load(std::memory_order_acquire);
   }
@@ -122,7 +125,7 @@ class EventLoop final : public detail::Poller {
   std::atomic<bool> polling_{false};
   // The holder of polling_ is blocked in the loop (not busy-polling).
   std::atomic<bool> blocked_{false};
-  std::atomic<bool> interrupted_{false};
+  std::atomic<uint64_t> interruptions_{0};
   std::atomic<uint64_t> bytesRead_{0};
   std::atomic<uint64_t> bytesWritten_{0};
 };

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 
 namespace process::detail {
 
@@ -23,13 +24,21 @@ class Poller {
   // Runs what the network has ready, without blocking; nothing if another
   // thread is polling.
   virtual void poll() = 0;
+  // How many times interrupt() has been called.
+  virtual uint64_t interruptions() const = 0;
   // Waits for the network (at most `timeout`, zero: no limit) and runs what
-  // becomes ready, until interrupt(). Returns at once, saying why, if
-  // another thread is polling.
-  virtual WaitResult wait(std::chrono::microseconds timeout) = 0;
+  // becomes ready, until interrupt(). `seen` is interruptions() as the
+  // caller read it when it decided to wait: if there have been more since,
+  // it returns at once. An interrupt is meant for one worker, but the
+  // thread then blocked in the loop is woken by it, and may be another;
+  // without the count, the one it was meant for could then block with the
+  // wake-up spent. Returns at once, saying why, if another thread is
+  // polling.
+  virtual WaitResult wait(std::chrono::microseconds timeout, uint64_t seen) = 0;
   // Whether a thread is blocked in wait() now.
   virtual bool watched() const = 0;
-  // Ends a wait(), now or, if none is under way, the next one.
+  // Ends the wait() under way, and any whose caller saw fewer
+  // interruptions.
   virtual void interrupt() = 0;
 };
 

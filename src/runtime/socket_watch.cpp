@@ -142,12 +142,17 @@ void SocketWatch::park(int worker, bool patient) {
 Poller::WaitResult SocketWatch::waitInPoller(int worker,
                                              std::unique_lock<std::mutex>& lock,
                                              bool patient) {
+  // Read under the berth's mutex, which notify() holds as it interrupts:
+  // an interrupt meant for this worker from here on ends its wait, even
+  // if the thread it woke is another one.
+  const uint64_t seen = poller_->interruptions();
   move(worker, WorkerState::kPolling);
   lock.unlock();
   const Poller::WaitResult result = poller_->wait(
       patient
           ? std::chrono::duration_cast<std::chrono::microseconds>(kSlotPatience)
-          : std::chrono::microseconds(0));
+          : std::chrono::microseconds(0),
+      seen);
   lock.lock();
   if (state(worker) == WorkerState::kPolling) {
     move(worker, result == Poller::WaitResult::kWaited ? WorkerState::kOwesWatch

@@ -30,26 +30,28 @@ thread_local int sendsThisTurn = 0;
 
 void FakePoller::poll() {}
 
-detail::Poller::WaitResult FakePoller::wait(std::chrono::microseconds timeout) {
+uint64_t FakePoller::interruptions() const {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return interrupts_;
+}
+
+detail::Poller::WaitResult FakePoller::wait(std::chrono::microseconds timeout,
+                                            uint64_t seen) {
   std::unique_lock<std::mutex> lock(mutex_);
   if (blocked_) {
     return WaitResult::kWatched;
   }
-  if (pendingInterrupts_ > 0) {
-    --pendingInterrupts_;
+  if (interrupts_ != seen) {
     return WaitResult::kWaited;
   }
   blocked_ = true;
   ++waits_;
   changed_.notify_all();
-  const auto woken = [this] { return pendingInterrupts_ > 0; };
+  const auto woken = [this, seen] { return interrupts_ != seen; };
   if (timeout.count() > 0) {
     changed_.wait_for(lock, timeout, woken);
   } else {
     changed_.wait(lock, woken);
-  }
-  if (pendingInterrupts_ > 0) {
-    --pendingInterrupts_;
   }
   blocked_ = false;
   return WaitResult::kWaited;
@@ -62,7 +64,6 @@ bool FakePoller::watched() const {
 
 void FakePoller::interrupt() {
   std::lock_guard<std::mutex> guard(mutex_);
-  ++pendingInterrupts_;
   ++interrupts_;
   changed_.notify_all();
 }
@@ -74,7 +75,7 @@ bool FakePoller::awaitWaits(int count, std::chrono::milliseconds limit) {
 
 int FakePoller::interrupts() const {
   std::lock_guard<std::mutex> guard(mutex_);
-  return interrupts_;
+  return static_cast<int>(interrupts_);
 }
 
 void FakeTransport::send(const UPID& from, const UPID& to,

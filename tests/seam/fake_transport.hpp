@@ -17,7 +17,8 @@ namespace process::testing {
 class FakePoller final : public detail::Poller {
  public:
   void poll() override;
-  WaitResult wait(std::chrono::microseconds timeout) override;
+  uint64_t interruptions() const override;
+  WaitResult wait(std::chrono::microseconds timeout, uint64_t seen) override;
   bool watched() const override;
   void interrupt() override;
 
@@ -29,11 +30,10 @@ class FakePoller final : public detail::Poller {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   bool blocked_ = false;
-  // Each interrupt() ends one wait, now or the next one (as the event
-  // loop's, whose every interrupt posts a handler).
-  int pendingInterrupts_ = 0;
   int waits_ = 0;
-  int interrupts_ = 0;
+  // As the event loop's: an interrupt ends the wait under way, and any
+  // whose caller saw fewer.
+  uint64_t interrupts_ = 0;
 };
 
 struct SentMessage {
