@@ -72,7 +72,7 @@ detail::Poller::WaitResult EventLoop::wait(std::chrono::microseconds timeout,
   // An interrupt whose wake-up handler another thread ran is still seen.
   // One after this check posts its handler while this thread holds the
   // loop, so this thread runs it.
-  if (interruptions_.load(std::memory_order_acquire) == seen) {
+  if (interruptions() == seen) {
     blocked_.store(true, std::memory_order_release);
     if (timeout.count() > 0) {
       io_.run_one_for(timeout);
