@@ -10,6 +10,7 @@ packages=(
   libssl-dev openssl
   nftables
   dpkg-dev file
+  lld  # the linker: CMakeLists.txt uses it where it is installed
   prometheus
   chromium  # the browser of tests/ui_page_test.cpp
 )
