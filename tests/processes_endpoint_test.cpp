@@ -170,6 +170,12 @@ TEST(ProcessesEndpoint, ShowsTheEventsQueuedForAProcess) {
   Target target;
   const PID<Target> pid = node.spawn(target);
   AWAIT_READY(dispatch(pid, &Target::linkTo, other.self()));
+  // The link is an event for other, queued in the slot of target's worker,
+  // and linkTo's future is set before target's turn ends: a hold dispatched
+  // now may run in that very turn, with other stuck behind it in the slot
+  // (docs/architecture.md, the scheduler) and wait(other) below held up for
+  // the whole hold. So other has run the link before the hold begins.
+  AWAIT_READY(dispatch(other, [] { return Nothing(); }));
 
   std::atomic<bool> inside{false};
   std::atomic<bool> release{false};
