@@ -11,6 +11,7 @@ packages=(
   nftables
   dpkg-dev file
   lld  # the linker: CMakeLists.txt uses it where it is installed
+  ccache  # CMakeLists.txt: the library, built in two trees, compiles once
   prometheus
   chromium  # the browser of tests/ui_page_test.cpp
 )

@@ -149,6 +149,9 @@ void deliver(const UPID& to, Event* event) {
       return;
     }
   }
+  // Undeliverable: said and dropped. (Never null; the check is for the
+  // reader and the analyzer, on this cold path only.)
+  CHECK(event != nullptr);
   if (auto* message = dynamic_cast<QueuedMessage*>(event)) {
     ContextImpl* context = contextAt(to.address);
     if (context != nullptr) {
